@@ -1,0 +1,12 @@
+// Umbrella header of the Vigil C++ API.
+#pragma once
+
+#include "vigil/block.hpp"
+#include "vigil/bytes.hpp"
+#include "vigil/device.hpp"
+#include "vigil/hash.hpp"
+#include "vigil/merkle.hpp"
+#include "vigil/status.hpp"
+#include "vigil/verify.hpp"
+#include "vigil/version.hpp"
+#include "vigil/worker_pool.hpp"

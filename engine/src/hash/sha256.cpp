@@ -1,0 +1,102 @@
+// SHA-256 through OpenSSL's low-level interface. The EVP interface would fetch
+// and allocate per message; for the short messages of block validation (64-byte
+// Merkle nodes, ~250-byte transactions) that overhead exceeds the hashing.
+// The low-level functions are deprecated in OpenSSL 3 but still use the same
+// assembly (with SHA-NI where present); they are confined to this file.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
+
+#include <cstring>
+
+#include "vigil/hash.hpp"
+#include "vigil/worker_pool.hpp"
+
+namespace vigil {
+
+static_assert(sizeof(SHA256_CTX) <= 112, "Sha256Stream::state_ is too small for SHA256_CTX");
+
+namespace {
+
+SHA256_CTX* ctx_of(unsigned char* state) { return reinterpret_cast<SHA256_CTX*>(state); }
+
+inline void sha256_raw(const uint8_t* data, size_t len, uint8_t* out) {
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, data, len);
+  SHA256_Final(out, &ctx);
+}
+
+inline void sha256d_raw(const uint8_t* data, size_t len, uint8_t* out) {
+  uint8_t first[32];
+  sha256_raw(data, len, first);
+  sha256_raw(first, 32, out);
+}
+
+// Messages per chunk of a batch: enough to amortize claiming a chunk.
+constexpr size_t kHashGrain = 256;
+
+}  // namespace
+
+Hash256 sha256(ByteView data) {
+  Hash256 h;
+  sha256_raw(data.data(), data.size(), h.data());
+  return h;
+}
+
+Hash256 sha256d(ByteView data) {
+  Hash256 h;
+  sha256d_raw(data.data(), data.size(), h.data());
+  return h;
+}
+
+Sha256Stream::Sha256Stream() { SHA256_Init(ctx_of(state_)); }
+
+Sha256Stream& Sha256Stream::update(ByteView data) {
+  SHA256_Update(ctx_of(state_), data.data(), data.size());
+  return *this;
+}
+
+Hash256 Sha256Stream::finish() {
+  Hash256 h;
+  SHA256_Final(h.data(), ctx_of(state_));
+  SHA256_Init(ctx_of(state_));
+  return h;
+}
+
+template <bool kDouble>
+static void hash_batch(std::span<const ByteView> messages, std::span<Hash256> out, WorkerPool* pool) {
+  auto body = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      if constexpr (kDouble) {
+        sha256d_raw(messages[i].data(), messages[i].size(), out[i].data());
+      } else {
+        sha256_raw(messages[i].data(), messages[i].size(), out[i].data());
+      }
+    }
+  };
+  size_t n = std::min(messages.size(), out.size());
+  if (pool && n > kHashGrain) {
+    pool->parallel_for(n, kHashGrain, body);
+  } else {
+    body(0, n);
+  }
+}
+
+void sha256_batch(std::span<const ByteView> messages, std::span<Hash256> out, WorkerPool* pool) {
+  hash_batch<false>(messages, out, pool);
+}
+
+void sha256d_batch(std::span<const ByteView> messages, std::span<Hash256> out, WorkerPool* pool) {
+  hash_batch<true>(messages, out, pool);
+}
+
+void sha256d_64(const Hash256* in, Hash256* out, size_t n_pairs) {
+  for (size_t i = 0; i < n_pairs; ++i) {
+    uint8_t pair[64];
+    std::memcpy(pair, in[2 * i].data(), 32);
+    std::memcpy(pair + 32, in[2 * i + 1].data(), 32);
+    sha256d_raw(pair, 64, out[i].data());
+  }
+}
+
+}  // namespace vigil
