@@ -1,0 +1,42 @@
+// The subcommands of the `vigil` executable. Each returns the process exit
+// code: 0 success, 1 a negative answer (invalid block, mismatch), 2 an error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vigil::cli {
+
+enum class Backend { kAuto, kCpu, kGpu };
+
+struct VerifyOptions {
+  Backend backend = Backend::kAuto;
+  unsigned threads = 0;  // 0: all hardware threads
+  std::string input = "-";
+  size_t chunk_lines = 1 << 16;  // lines parsed and verified per round
+};
+int run_verify(const VerifyOptions& options);
+
+struct MerkleOptions {
+  Backend backend = Backend::kAuto;
+  bool print_txids = false;
+  bool json = false;
+  std::string input = "-";
+};
+int run_merkle(const MerkleOptions& options);
+
+struct HashOptions {
+  bool double_sha = false;  // sha256d instead of sha256
+  bool reverse = false;     // print byte-reversed (Bitcoin display order)
+  std::vector<std::string> inputs;
+};
+int run_hash(const HashOptions& options);
+
+// The backend to use for `work` (a phrase such as "signature verification").
+// Returns false, with a message naming what is missing, when `--backend gpu`
+// was asked for and cannot be honoured: a GPU run is never silently replaced
+// by a CPU run. `description` says what was chosen and why.
+bool choose_backend(Backend requested, const char* work, bool gpu_kernel_exists, bool* use_gpu,
+                    std::string* description);
+
+}  // namespace vigil::cli
