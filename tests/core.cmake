@@ -1,1 +1,11 @@
 vigil_add_test(vigil_core_tests SOURCES core/block_test.cpp core/block_file_test.cpp core/merkle_test.cpp core/bytes_test.cpp)
+
+# The bundled vector file through the CLI: verdicts equal the vectors' own.
+add_test(NAME cli_bundled_vectors
+  COMMAND bash -c "set -o pipefail; \"$<TARGET_FILE:vigil_tool>\" verify \"${VIGIL_TEST_DATA_DIR}/checks/vectors.checks\" | cmp - \"${VIGIL_TEST_DATA_DIR}/checks/vectors.expected\"")
+# The installed library through find_package and pkg-config.
+if(NOT VIGIL_SANITIZE)
+  add_test(NAME install_find_package_and_pkg_config
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/install/run.sh ${PROJECT_BINARY_DIR})
+  set_tests_properties(install_find_package_and_pkg_config PROPERTIES TIMEOUT 300)
+endif()

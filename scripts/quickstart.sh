@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The README's first command: installs what is missing, builds (Release, GPU
+# kernels when a CUDA toolkit is present) and runs the main job on bundled
+# real data:
+#   - `vigil verify` over 1,350 published test vectors (Wycheproof, BIP340,
+#     RFC 8032/SUPERCOP), its verdicts compared with the vectors' own;
+#   - `vigil merkle` over real mainnet block 413567 (txids, Merkle root
+#     against the header, CVE-2012-2459 mutation flag).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+"$VIGIL_ROOT/scripts/install-deps.sh"
+
+build=${VIGIL_BUILD_DIR:-$VIGIL_ROOT/build}
+cmake -S "$VIGIL_ROOT" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release ${VIGIL_CMAKE_ARGS:-} >/dev/null
+cmake --build "$build" -j "$VIGIL_JOBS" --target vigil_tool
+vigil=$build/bin/vigil
+data=$VIGIL_ROOT/tests/data
+
+echo "== vigil verify tests/data/checks/vectors.checks"
+verdicts=$(mktemp)
+trap 'rm -f "$verdicts"' EXIT
+"$vigil" verify "$data/checks/vectors.checks" >"$verdicts"
+if cmp -s "$verdicts" "$data/checks/vectors.expected"; then
+  echo "all $(wc -l <"$verdicts") verdicts equal the published vectors' results"
+else
+  echo "MISMATCH: verdicts differ from tests/data/checks/vectors.expected" >&2
+  diff "$verdicts" "$data/checks/vectors.expected" | head >&2
+  exit 1
+fi
+
+echo "== vigil merkle tests/data/bitcoin-core/block413567.raw"
+"$vigil" merkle "$data/bitcoin-core/block413567.raw"
