@@ -35,6 +35,9 @@ bool built_with_cuda() { return true; }
 
 Status probe_gpus(std::vector<GpuDeviceInfo>* out) {
   out->clear();
+  int driver = 0;
+  if (cudaDriverGetVersion(&driver) != cudaSuccess || driver == 0)
+    return Status::DeviceError("no usable GPU: no NVIDIA driver found (libcuda is not installed or not loadable)");
   int count = 0;
   if (cudaError_t e = cudaGetDeviceCount(&count); e != cudaSuccess)
     return Status::DeviceError("no usable GPU: " + cuda_error_text(e));

@@ -61,14 +61,22 @@ int run_verify(const VerifyOptions& options) {
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  std::string out;
-  out.reserve(verdicts.size() * 2);
+  // Printed through a small buffer: no second copy of the verdicts.
   size_t valid = 0;
+  char out[1 << 16];
+  size_t used = 0;
+  bool write_ok = true;
   for (uint8_t v : verdicts) {
-    out += v ? "1\n" : "0\n";
+    out[used++] = v ? '1' : '0';
+    out[used++] = '\n';
     valid += v;
+    if (used == sizeof out) {
+      write_ok &= std::fwrite(out, 1, used, stdout) == used;
+      used = 0;
+    }
   }
-  if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
+  write_ok &= std::fwrite(out, 1, used, stdout) == used;
+  if (!write_ok || std::fflush(stdout) != 0) {
     std::fprintf(stderr, "vigil verify: error writing the verdicts\n");
     return 2;
   }
