@@ -50,11 +50,12 @@ void WorkerPool::worker_main() {
 void WorkerPool::run(size_t n, size_t grain, void* ctx, Trampoline fn) {
   if (n == 0) return;
   if (grain == 0) grain = std::max<size_t>(1, n / (size_t{threads()} * 8));
+  std::lock_guard<std::mutex> submit(submit_mutex_);
   if (workers_.empty() || n <= grain) {
-    fn(ctx, 0, n);
+    // Not worth waking anyone: run the ranges here, still at most `grain` long.
+    for (size_t begin = 0; begin < n; begin += grain) fn(ctx, begin, std::min(n, begin + grain));
     return;
   }
-  std::lock_guard<std::mutex> submit(submit_mutex_);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     job_n_ = n;

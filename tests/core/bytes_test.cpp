@@ -43,3 +43,24 @@ TEST(StatusTest, CodesAndMessages) {
 
 }  // namespace
 }  // namespace vigil
+
+#include "vigil/hash.hpp"
+
+namespace vigil {
+namespace {
+
+TEST(HashBatch, MismatchedSpansAreAnErrorAndWriteNothing) {
+  Bytes a = {1, 2, 3};
+  std::vector<ByteView> msgs = {a, a, a};
+  std::vector<Hash256> out(2);
+  Status s = sha256_batch(msgs, out);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_TRUE(out[0].is_zero());
+  EXPECT_EQ(sha256d_batch(msgs, out).code(), Status::Code::kInvalidArgument);
+  out.resize(3);
+  ASSERT_TRUE(sha256d_batch(msgs, out).ok());
+  EXPECT_EQ(out[2], sha256d(a));
+}
+
+}  // namespace
+}  // namespace vigil

@@ -5,6 +5,7 @@
 #include <span>
 
 #include "vigil/bytes.hpp"
+#include "vigil/status.hpp"
 
 namespace vigil {
 
@@ -24,10 +25,11 @@ class Sha256Stream {
   alignas(8) unsigned char state_[112];  // OpenSSL's SHA256_CTX, kept opaque
 };
 
-// out[i] = sha256(messages[i]). `out.size()` must equal `messages.size()`.
-// With a pool the messages are spread over its threads; without, it runs here.
-void sha256_batch(std::span<const ByteView> messages, std::span<Hash256> out, WorkerPool* pool = nullptr);
-void sha256d_batch(std::span<const ByteView> messages, std::span<Hash256> out, WorkerPool* pool = nullptr);
+// out[i] = sha256(messages[i]). InvalidArgument, with nothing written, when
+// `out.size()` differs from `messages.size()`. With a pool the messages are
+// spread over its threads; without, it runs on the calling thread.
+Status sha256_batch(std::span<const ByteView> messages, std::span<Hash256> out, WorkerPool* pool = nullptr);
+Status sha256d_batch(std::span<const ByteView> messages, std::span<Hash256> out, WorkerPool* pool = nullptr);
 
 // Merkle node hashing: out[i] = sha256d(in[2i] || in[2i+1]) for i < n_pairs.
 // `out` may alias `in` (out[i] is written after in[2i], in[2i+1] are read).

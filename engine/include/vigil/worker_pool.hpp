@@ -29,8 +29,9 @@ class WorkerPool {
 
   // Calls body(begin, end) over disjoint ranges covering [0, n), each at most
   // `grain` long (grain 0: chosen from n and the thread count), on the pool's
-  // threads and the caller's. Returns when every range is done. The body must
-  // not throw.
+  // threads and the caller's. Returns when every range is done. Loops from
+  // several callers run one after another, never interleaved. The body must
+  // not throw, nor start a loop on the same pool (that would deadlock).
   template <class Body>
   void parallel_for(size_t n, size_t grain, Body&& body) {
     using Fn = std::remove_reference_t<Body>;

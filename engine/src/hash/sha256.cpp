@@ -7,6 +7,7 @@
 #include <openssl/sha.h>
 
 #include <cstring>
+#include <string>
 
 #include "vigil/hash.hpp"
 #include "vigil/worker_pool.hpp"
@@ -64,7 +65,10 @@ Hash256 Sha256Stream::finish() {
 }
 
 template <bool kDouble>
-static void hash_batch(std::span<const ByteView> messages, std::span<Hash256> out, WorkerPool* pool) {
+static Status hash_batch(std::span<const ByteView> messages, std::span<Hash256> out, WorkerPool* pool) {
+  if (messages.size() != out.size())
+    return Status::InvalidArgument("sha256 batch: " + std::to_string(messages.size()) + " messages but " +
+                                   std::to_string(out.size()) + " output slots");
   auto body = [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
       if constexpr (kDouble) {
@@ -74,20 +78,21 @@ static void hash_batch(std::span<const ByteView> messages, std::span<Hash256> ou
       }
     }
   };
-  size_t n = std::min(messages.size(), out.size());
+  size_t n = messages.size();
   if (pool && n > kHashGrain) {
     pool->parallel_for(n, kHashGrain, body);
   } else {
     body(0, n);
   }
+  return Status::Ok();
 }
 
-void sha256_batch(std::span<const ByteView> messages, std::span<Hash256> out, WorkerPool* pool) {
-  hash_batch<false>(messages, out, pool);
+Status sha256_batch(std::span<const ByteView> messages, std::span<Hash256> out, WorkerPool* pool) {
+  return hash_batch<false>(messages, out, pool);
 }
 
-void sha256d_batch(std::span<const ByteView> messages, std::span<Hash256> out, WorkerPool* pool) {
-  hash_batch<true>(messages, out, pool);
+Status sha256d_batch(std::span<const ByteView> messages, std::span<Hash256> out, WorkerPool* pool) {
+  return hash_batch<true>(messages, out, pool);
 }
 
 void sha256d_64(const Hash256* in, Hash256* out, size_t n_pairs) {

@@ -13,7 +13,12 @@ const secp256k1_context* secp_context() {
   return ctx;
 }
 
+// libsecp256k1 treats a null input pointer as an illegal argument and aborts
+// (through the static context's callback), even with length 0; an empty view
+// may well have a null data pointer. So empty inputs are rejected here first.
+
 bool parse_ecdsa_key(ByteView encoded, secp256k1_pubkey* out) {
+  if (encoded.empty()) return false;
   return secp256k1_ec_pubkey_parse(secp_context(), out, encoded.data(), encoded.size()) == 1;
 }
 
@@ -26,7 +31,7 @@ bool ecdsa_verify(Scheme rules, const secp256k1_pubkey& key, const uint8_t* dige
   secp256k1_ecdsa_signature sig;
   if (rules == Scheme::kEcdsaBitcoin) {
     if (!parse_der_lax(der_signature, &sig)) return false;
-  } else if (!secp256k1_ecdsa_signature_parse_der(ctx, &sig, der_signature.data(), der_signature.size())) {
+  } else if (der_signature.empty() || !secp256k1_ecdsa_signature_parse_der(ctx, &sig, der_signature.data(), der_signature.size())) {
     return false;
   }
   // secp256k1_ecdsa_verify rejects high S; the X9.62 and Bitcoin rule sets

@@ -1,0 +1,33 @@
+# Tests of the `vigil` command: unit tests of its line parser, and end-to-end
+# runs of the built executable (its path is compiled in).
+if(TARGET vigil_tool)
+  vigil_add_test(vigil_cli_tests
+    SOURCES cli/check_chunk_test.cpp cli/cli_e2e_test.cpp cli/process.cpp
+    LABELS cli)
+  target_link_libraries(vigil_cli_tests PRIVATE vigil_cli vigil_diffsupport)
+  target_compile_definitions(vigil_cli_tests PRIVATE VIGIL_EXE_PATH="$<TARGET_FILE:vigil_tool>")
+  add_dependencies(vigil_cli_tests vigil_tool)
+
+  # The long differential run: 10^6 generated checks per scheme through
+  # `vigil verify`, compared with the oracle line for line. Registered only
+  # when VIGIL_LONG_TESTS is ON at configure time (the option, or the
+  # environment variable of that name); label `long`.
+  set(_vigil_long_default OFF)
+  if(DEFINED ENV{VIGIL_LONG_TESTS})
+    if("$ENV{VIGIL_LONG_TESTS}")
+      set(_vigil_long_default ON)
+    endif()
+  endif()
+  option(VIGIL_LONG_TESTS "Register the long differential runs of vigil verify (label long)" ${_vigil_long_default})
+  if(VIGIL_LONG_TESTS AND TARGET vigil_gen_checks)
+    set(VIGIL_LONG_COUNT 1000000 CACHE STRING "Generated checks per scheme in the long runs")
+    foreach(scheme ecdsa ecdsa-lows ecdsa-bitcoin schnorr ed25519-strict)
+      add_test(NAME vigil_long_verify_${scheme}
+        COMMAND ${CMAKE_COMMAND}
+          -DGEN=$<TARGET_FILE:vigil_gen_checks> -DVIGIL=$<TARGET_FILE:vigil_tool>
+          -DSCHEME=${scheme} -DCOUNT=${VIGIL_LONG_COUNT} -DWORKDIR=${CMAKE_CURRENT_BINARY_DIR}/long
+          -P ${CMAKE_CURRENT_SOURCE_DIR}/cli/long_verify.cmake)
+      set_tests_properties(vigil_long_verify_${scheme} PROPERTIES LABELS long TIMEOUT 7200 RUN_SERIAL TRUE)
+    endforeach()
+  endif()
+endif()
