@@ -4,6 +4,7 @@
 // signatures.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "differential/generator.hpp"
@@ -30,7 +31,9 @@ void compare(const Bytes& input, LaxStats& st) {
   ++st.cases;
   if (ra != rb || std::memcmp(ca, cb, 64) != 0) {
     if (++st.mismatches <= 10)
-      ADD_FAILURE() << "input " << hex_of(input) << ": vigil " << ra << " " << hex_of(ca) << ", oracle " << rb << " "
+      ADD_FAILURE() << "input (" << input.size() << " bytes) "
+                    << hex_of(std::span<const uint8_t>(input.data(), std::min<size_t>(input.size(), 120)))
+                    << (input.size() > 120 ? "..." : "") << ": vigil " << ra << " " << hex_of(ca) << ", oracle " << rb << " "
                     << hex_of(cb);
   }
   static const uint8_t zero[64] = {};
@@ -164,7 +167,27 @@ TEST(LaxDerDiff, MatchesTheOracleParser) {
     }
   }
 
-  for (const LaxStats* st : {&random_st, &structured_st, &mutated_st, &template_st})
+  // Lengths on both sides of 2^24, the first one that needs 4 significant
+  // length bytes, in inputs long enough to hold them.
+  LaxStats huge_st;
+  for (const bool four_bytes : {false, true}) {
+    for (const bool in_s : {false, true}) {
+      const size_t len = four_bytes ? size_t{1} << 24 : (size_t{1} << 24) - 1;
+      const Bytes len_bytes = four_bytes ? Bytes{0x84, 0x01, 0x00, 0x00, 0x00} : Bytes{0x83, 0xff, 0xff, 0xff};
+      Bytes b = {0x30, 0x80};
+      if (in_s) b.insert(b.end(), {0x02, 0x01, 0x01});
+      b.push_back(0x02);
+      b.insert(b.end(), len_bytes.begin(), len_bytes.end());
+      b.resize(b.size() + len, 0x00);
+      b.back() = 0x07;  // the value is 7, after (2^24 - 2) leading zeros
+      if (!in_s) b.insert(b.end(), {0x02, 0x01, 0x01});
+      compare(b, huge_st);
+    }
+  }
+  EXPECT_EQ(huge_st.failed, 2u) << "a length of 2^24 is unreadable";
+  EXPECT_EQ(huge_st.nonzero, 2u) << "a length of 2^24 - 1 is read";
+
+  for (const LaxStats* st : {&random_st, &structured_st, &mutated_st, &template_st, &huge_st})
     EXPECT_EQ(st->mismatches, 0u);
   // Each kind of outcome occurred: unreadable, (0, 0), and a real signature.
   const LaxStats* all[] = {&structured_st, &mutated_st, &template_st};

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <random>
@@ -53,7 +54,7 @@ std::vector<size_t> sizes_to_try(std::mt19937_64& rng) {
 }
 
 std::vector<size_t> grains_to_try(std::mt19937_64& rng, size_t n) {
-  std::vector<size_t> grains = {0, 1, 2, 3, 7, 64, 1000, n, n + 1, size_t{1} << 40};
+  std::vector<size_t> grains = {0, 1, 2, 3, 7, 64, 1000, n, n + 1, size_t{1} << 40, SIZE_MAX};
   grains.push_back(1 + rng() % (n + 1));
   return grains;
 }
