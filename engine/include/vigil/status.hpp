@@ -9,7 +9,7 @@
 
 namespace vigil {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Code : int {
     kOk = 0,
