@@ -11,8 +11,10 @@ Sources (see tests/data/SOURCES.md): Wycheproof ecdsa_secp256k1_sha256_test.json
 (valid/invalid cases as scheme `ecdsa`; valid ones also as `ecdsa-bitcoin`, and as
 `ecdsa-lows`, where a valid signature with S > n/2 must fail), BIP340
 test-vectors.csv (`schnorr`), ring's ed25519_tests.txt (RFC 8032 + SUPERCOP, all
-valid) and ed25519_verify_tests.txt (`ed25519-strict`).
+valid), ed25519_verify_tests.txt, SUPERCOP's sign.input and Wycheproof
+ed25519_test.json (`ed25519-strict`).
 """
+import gzip
 import hashlib
 import json
 import os
@@ -83,6 +85,17 @@ def ed25519(out):
     for b in ring_blocks(os.path.join(ring, "ed25519_verify_tests.txt")):
         if "SIG" in b:
             out.append((f"ed25519-strict {b['PUB']} {field(b['MESSAGE'])} {b['SIG']}", b["Result"] == "P"))
+    out.append(("# SUPERCOP sign.input (sk||pk : pk : msg : sig||msg), all valid", None))
+    with gzip.open(os.path.join(DATA, "ed25519", "supercop-sign-input", "sign.input.gz"), "rt") as f:
+        for line in f:
+            _, pk, msg, sigmsg = line.rstrip("\n").split(":")[:4]
+            out.append((f"ed25519-strict {pk} {field(msg)} {sigmsg[:128]}", True))
+    out.append(("# Wycheproof ed25519_test.json (libsodium agrees with every expected result)", None))
+    d = json.load(open(os.path.join(DATA, "wycheproof", "ed25519_test.json")))
+    for g in d["testGroups"]:
+        for t in g["tests"]:
+            out.append((f"ed25519-strict {g['publicKey']['pk']} {field(t['msg'])} {field(t['sig'])}",
+                        t["result"] == "valid"))
 
 
 def main():
