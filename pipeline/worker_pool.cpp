@@ -1,8 +1,37 @@
 #include "vigil/worker_pool.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace vigil {
+namespace {
+
+// How long a thread polls for its next event before it sleeps. A sleeping
+// thread costs tens of microseconds to wake (much more on a virtual CPU that
+// halts), which is more than one signature check; polling this long keeps a
+// stream of batches from paying it, and an idle pool goes to sleep soon.
+constexpr std::chrono::microseconds kSpinTime{50};
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+// Polls `done` for up to kSpinTime; true as soon as it holds.
+template <class Pred>
+bool spin_until(Pred done) {
+  auto deadline = std::chrono::steady_clock::now() + kSpinTime;
+  for (unsigned i = 1;; ++i) {
+    if (done()) return true;
+    cpu_relax();
+    if (i % 64 == 0 && std::chrono::steady_clock::now() > deadline) return false;
+  }
+}
+
+}  // namespace
 
 WorkerPool::WorkerPool(unsigned threads) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -13,7 +42,7 @@ WorkerPool::WorkerPool(unsigned threads) {
 WorkerPool::~WorkerPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
+    stop_.store(true, std::memory_order_release);
   }
   wake_.notify_all();
   for (auto& t : workers_) t.join();
@@ -32,17 +61,22 @@ void WorkerPool::work_on_current_job() {
 
 void WorkerPool::worker_main() {
   size_t seen = 0;
+  auto has_news = [&] {
+    return stop_.load(std::memory_order_acquire) || generation_.load(std::memory_order_acquire) != seen;
+  };
   for (;;) {
-    {
+    if (!spin_until(has_news)) {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
+      wake_.wait(lock, has_news);
     }
+    if (stop_.load(std::memory_order_acquire)) return;
+    seen = generation_.load(std::memory_order_acquire);
     work_on_current_job();
-    {
+    if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      // Taking the lock orders this notify after run() checked active_ and
+      // went to sleep, if it did.
       std::lock_guard<std::mutex> lock(mutex_);
-      if (--active_ == 0) done_.notify_one();
+      done_.notify_one();
     }
   }
 }
@@ -63,13 +97,16 @@ void WorkerPool::run(size_t n, size_t grain, void* ctx, Trampoline fn) {
     job_ctx_ = ctx;
     job_fn_ = fn;
     next_.store(0, std::memory_order_relaxed);
-    active_ = static_cast<unsigned>(workers_.size());
-    ++generation_;
+    active_.store(static_cast<unsigned>(workers_.size()), std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
   work_on_current_job();
-  std::unique_lock<std::mutex> lock(mutex_);
-  done_.wait(lock, [&] { return active_ == 0; });
+  auto all_done = [&] { return active_.load(std::memory_order_acquire) == 0; };
+  if (!spin_until(all_done)) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, all_done);
+  }
 }
 
 }  // namespace vigil

@@ -50,14 +50,16 @@ class WorkerPool {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable done_;
-  // The current job, published under mutex_ with a new generation number.
-  size_t generation_ = 0;
+  // The current job: its fields are written under mutex_, then published by
+  // incrementing generation_ (release), which idle workers also poll briefly
+  // before sleeping so that back-to-back loops do not pay a wake-up each.
+  std::atomic<size_t> generation_{0};
   size_t job_n_ = 0, job_grain_ = 1;
   void* job_ctx_ = nullptr;
   Trampoline job_fn_ = nullptr;
   alignas(64) std::atomic<size_t> next_{0};
-  unsigned active_ = 0;  // workers still inside the current job
-  bool stop_ = false;
+  alignas(64) std::atomic<unsigned> active_{0};  // workers still inside the current job
+  std::atomic<bool> stop_{false};
 };
 
 }  // namespace vigil
