@@ -298,6 +298,20 @@ struct Generator::Impl {
     return items[below(K)];
   }
 
+  // The classes Schnorr and Ed25519 treat alike: no corruption, or flipped
+  // bits in the key, message or signature (then invalid). False for others.
+  bool apply_shared_class(GenCheck& c) {
+    switch (c.cls) {
+      case Cls::kValid: return true;
+      case Cls::kFlipKey: flip_bits(c.key, c.variant, "key"); break;
+      case Cls::kFlipMsg: flip_bits(c.msg, c.variant, "message"); break;
+      case Cls::kFlipSig: flip_bits(c.sig, c.variant, "signature"); break;
+      default: return false;
+    }
+    c.expect = Expect::kInvalid;
+    return true;
+  }
+
   // Flips 1 to 3 distinct bits; an empty field gets a random byte instead.
   void flip_bits(Bytes& b, std::string& variant, const char* what) {
     if (b.empty()) {
@@ -741,21 +755,8 @@ struct Generator::Impl {
     c.sig.assign(sig, sig + 64);
     c.expect = Expect::kValid;
     c.variant = "message of " + std::to_string(c.msg.size()) + " bytes";
+    if (apply_shared_class(c)) return;
     switch (c.cls) {
-      case Cls::kValid:
-        break;
-      case Cls::kFlipKey:
-        flip_bits(c.key, c.variant, "key");
-        c.expect = Expect::kInvalid;
-        break;
-      case Cls::kFlipMsg:
-        flip_bits(c.msg, c.variant, "message");
-        c.expect = Expect::kInvalid;
-        break;
-      case Cls::kFlipSig:
-        flip_bits(c.sig, c.variant, "signature");
-        c.expect = Expect::kInvalid;
-        break;
       case Cls::kScalarEdge: {
         struct Edge { const char* name; U256 v; };
         const Edge rx[] = {{"0", kZero}, {"1", kOne}, {"p-1", sub(kP, kOne)}, {"p", kP}, {"p+1", add(kP, kOne)},
@@ -825,21 +826,8 @@ struct Generator::Impl {
     c.sig.assign(sig, sig + 64);
     c.expect = Expect::kValid;
     c.variant = "message of " + std::to_string(c.msg.size()) + " bytes";
+    if (apply_shared_class(c)) return;
     switch (c.cls) {
-      case Cls::kValid:
-        break;
-      case Cls::kFlipKey:
-        flip_bits(c.key, c.variant, "key");
-        c.expect = Expect::kInvalid;
-        break;
-      case Cls::kFlipMsg:
-        flip_bits(c.msg, c.variant, "message");
-        c.expect = Expect::kInvalid;
-        break;
-      case Cls::kFlipSig:
-        flip_bits(c.sig, c.variant, "signature");
-        c.expect = Expect::kInvalid;
-        break;
       case Cls::kScalarEdge: {
         U256 s_le;
         std::memcpy(s_le.data(), c.sig.data() + 32, 32);
