@@ -349,15 +349,21 @@ struct Generator::Impl {
       secp256k1_xonly_pubkey xonly;
       if (!secp256k1_keypair_xonly_pub(ctx, &xonly, nullptr, &k.keypair)) throw std::runtime_error("xonly");
       secp256k1_xonly_pubkey_serialize(ctx, k.xonly, &xonly);
-      if (secp_keys.size() < 8) {
-        secp_keys.push_back(k);
-        return secp_keys.back();
-      }
-      size_t slot = below(secp_keys.size());
-      secp_keys[slot] = k;
-      return secp_keys[slot];
+      return remember(secp_keys, k);
     }
     return secp_keys[below(secp_keys.size())];
+  }
+
+  // Keeps a new key in a cache of up to 8, replacing a random one when full.
+  template <class Key>
+  Key& remember(std::vector<Key>& cache, const Key& k) {
+    if (cache.size() < 8) {
+      cache.push_back(k);
+      return cache.back();
+    }
+    Key& slot = cache[below(cache.size())];
+    slot = k;
+    return slot;
   }
 
   EdKey& ed_key() {
@@ -366,13 +372,7 @@ struct Generator::Impl {
       uint8_t seed[crypto_sign_SEEDBYTES];
       fill(seed, sizeof seed);
       crypto_sign_seed_keypair(k.pk, k.sk, seed);
-      if (ed_keys.size() < 8) {
-        ed_keys.push_back(k);
-        return ed_keys.back();
-      }
-      size_t slot = below(ed_keys.size());
-      ed_keys[slot] = k;
-      return ed_keys[slot];
+      return remember(ed_keys, k);
     }
     return ed_keys[below(ed_keys.size())];
   }

@@ -1,3 +1,5 @@
+#include <cstdio>
+
 #include "commands.hpp"
 #include "vigil/device.hpp"
 
@@ -28,6 +30,13 @@ bool choose_backend(Backend requested, const char* work, bool gpu_kernel_exists,
   }
   *description = "cpu (auto: " + why + ")";
   return true;
+}
+
+bool choose_backend_or_report(const char* command, Backend requested, const char* work, bool gpu_kernel_exists,
+                              bool* use_gpu, std::string* description) {
+  if (choose_backend(requested, work, gpu_kernel_exists, use_gpu, description)) return true;
+  std::fprintf(stderr, "vigil %s: %s\n", command, description->c_str());
+  return false;
 }
 
 }  // namespace vigil::cli

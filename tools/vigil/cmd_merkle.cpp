@@ -54,10 +54,9 @@ nlohmann::json to_json(const BlockSummary& b, bool print_txids) {
 int run_merkle(const MerkleOptions& options) {
   bool use_gpu = false;
   std::string backend;
-  if (!choose_backend(options.backend, "hashing", /*gpu_kernel_exists=*/false, &use_gpu, &backend)) {
-    std::fprintf(stderr, "vigil merkle: %s\n", backend.c_str());
+  if (!choose_backend_or_report("merkle", options.backend, "hashing", /*gpu_kernel_exists=*/false, &use_gpu,
+                                &backend))
     return 2;
-  }
   Bytes contents;
   std::vector<BlockRecord> records;
   Status s = read_all(options.input, &contents);

@@ -11,10 +11,9 @@ namespace vigil::cli {
 int run_verify(const VerifyOptions& options) {
   bool use_gpu = false;
   std::string backend;
-  if (!choose_backend(options.backend, "signature verification", /*gpu_kernel_exists=*/false, &use_gpu, &backend)) {
-    std::fprintf(stderr, "vigil verify: %s\n", backend.c_str());
+  if (!choose_backend_or_report("verify", options.backend, "signature verification", /*gpu_kernel_exists=*/false, &use_gpu,
+                                &backend))
     return 2;
-  }
   LineReader reader(options.input);
   if (!reader.ok()) {
     std::fprintf(stderr, "vigil verify: cannot open %s\n", options.input.c_str());

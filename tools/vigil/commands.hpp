@@ -38,5 +38,9 @@ int run_hash(const HashOptions& options);
 // by a CPU run. `description` says what was chosen and why.
 bool choose_backend(Backend requested, const char* work, bool gpu_kernel_exists, bool* use_gpu,
                     std::string* description);
+// choose_backend for subcommand `command`, printing "vigil <command>: <why>"
+// on stderr when it fails.
+bool choose_backend_or_report(const char* command, Backend requested, const char* work, bool gpu_kernel_exists,
+                              bool* use_gpu, std::string* description);
 
 }  // namespace vigil::cli
