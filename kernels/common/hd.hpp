@@ -10,3 +10,13 @@
 #define VIGIL_HD
 #define VIGIL_DEVICE
 #endif
+
+// Fully unrolls the loop that follows: on the GPU so that small arrays are
+// indexed by constants and stay in registers; on the host it helps GCC too.
+#if defined(__CUDACC__) || defined(__clang__)
+#define VIGIL_UNROLL _Pragma("unroll")
+#elif defined(__GNUC__)
+#define VIGIL_UNROLL _Pragma("GCC unroll 16")
+#else
+#define VIGIL_UNROLL
+#endif

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/core_ref.hpp"
 #include "vectors/vector_files.hpp"
 #include "vigil/hash.hpp"
 #include "vigil/worker_pool.hpp"
@@ -73,6 +74,19 @@ TEST(Sha256Nist, ShortAndLongMessages) {
       Hash256 once = sha256(v.msg);
       EXPECT_EQ(to_hex(sha256d(v.msg)), openssl_sha256_hex(ByteView(once.data(), 32))) << v.id;
     }
+  }
+}
+
+// The GPU kernels' SHA-256 (kernels/sha256/sha256_core.hpp) compiled for the
+// host: every NIST message vector, contiguous and cut into three slices.
+TEST(Sha256Nist, KernelCoreCompiledForTheHost) {
+  for (const ShaVector& v : all_msg_vectors()) {
+    EXPECT_EQ(to_hex(core_digest(v.msg)), v.md) << v.id;
+    Bytes base = v.msg;
+    base.push_back(0);
+    uint32_t n = static_cast<uint32_t>(v.msg.size());
+    std::vector<sha::Slice> thirds = {{0, n / 3}, {n / 3, n / 3}, {2 * uint64_t{n / 3}, n - 2 * (n / 3)}};
+    EXPECT_EQ(to_hex(core_gather_digest(base, thirds)), v.md) << v.id << " in three slices";
   }
 }
 
@@ -148,9 +162,9 @@ TEST(Sha256Nist, Monte) {
   ASSERT_EQ(seed.size(), 32u);
   ASSERT_EQ(records.size(), 101u);  // the seed and COUNT = 0..99
 
-  Hash256 seed_ours, seed_stream, seed_ossl;
+  Hash256 seed_ours, seed_stream, seed_ossl, seed_core;
   std::copy(seed.begin(), seed.end(), seed_ours.bytes.begin());
-  seed_stream = seed_ossl = seed_ours;
+  seed_stream = seed_ossl = seed_core = seed_ours;
   Sha256Stream stream;
   for (size_t j = 0; j < 100; ++j) {
     const Record& r = records[j + 1];
@@ -160,10 +174,17 @@ TEST(Sha256Nist, Monte) {
     Hash256 md_ours[3] = {seed_ours, seed_ours, seed_ours};
     Hash256 md_stream[3] = {seed_stream, seed_stream, seed_stream};
     Hash256 md_ossl[3] = {seed_ossl, seed_ossl, seed_ossl};
+    Hash256 md_core[3] = {seed_core, seed_core, seed_core};
     for (int i = 3; i <= 1002; ++i) {
       uint8_t m[96];
       for (int k = 0; k < 3; ++k) std::copy(md_ours[k].bytes.begin(), md_ours[k].bytes.end(), m + 32 * k);
       Hash256 next_ours = sha256(ByteView(m, 96));
+
+      for (int k = 0; k < 3; ++k) std::copy(md_core[k].bytes.begin(), md_core[k].bytes.end(), m + 32 * k);
+      Hash256 next_core = core_digest(ByteView(m, 96));
+      md_core[0] = md_core[1];
+      md_core[1] = md_core[2];
+      md_core[2] = next_core;
 
       for (int k = 0; k < 3; ++k) stream.update(ByteView(md_stream[k].data(), 32));
       Hash256 next_stream = stream.finish();
@@ -180,9 +201,11 @@ TEST(Sha256Nist, Monte) {
     EXPECT_EQ(to_hex(md_ours[2]), expected) << "Monte COUNT = " << j << " (vigil::sha256)";
     EXPECT_EQ(to_hex(md_stream[2]), expected) << "Monte COUNT = " << j << " (Sha256Stream)";
     EXPECT_EQ(to_hex(md_ossl[2]), expected) << "Monte COUNT = " << j << " (OpenSSL EVP direct)";
+    EXPECT_EQ(to_hex(md_core[2]), expected) << "Monte COUNT = " << j << " (GPU kernel math on the host)";
     seed_ours = md_ours[2];
     seed_stream = md_stream[2];
     seed_ossl = md_ossl[2];
+    seed_core = md_core[2];
   }
 }
 

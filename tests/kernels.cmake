@@ -1,0 +1,3 @@
+# The kernels' per-thread math and agents, compiled for the host: runs on every
+# machine, GPU or not.
+vigil_add_test(vigil_kernel_host_tests SOURCES kernels/sha256_core_test.cpp kernels/merkle_agent_test.cpp)
