@@ -8,48 +8,18 @@
 
 #include "kernels/core_ref.hpp"
 #include "merkle/pass_plan.hpp"
+#include "pipeline/emulated_device.hpp"
 #include "util/test_util.hpp"
 #include "vigil/merkle.hpp"
 
 namespace vigil::test {
 namespace {
 
-// merkle_agent's thread group on the host: a barrier is a no-op because each
-// level's threads run one after another, reading one buffer, writing another.
-struct HostGroup {
-  template <class F>
-  void each(F f) {
-    for (uint32_t tid = 0; tid < merkle::kThreads; ++tid) f(tid);
-  }
-  void sync() {}
-  void flag(uint32_t* p) { *p = 1; }
-};
-
 // What CudaHashDevice::build_trees does, with the launches emulated.
 std::vector<MerkleResult> emulated_roots(const std::vector<Hash256>& leaves, const std::vector<uint32_t>& sizes) {
-  std::vector<MerkleResult> roots(sizes.size());
-  merkle::PassPlan plan = merkle::plan_passes(sizes);
-  if (plan.active.empty()) return roots;
-  std::vector<sha::DigestWords> in(leaves.size()), a(plan.max_pass_output), b(plan.max_pass_output);
-  for (size_t i = 0; i < leaves.size(); ++i) in[i] = to_words(leaves[i]);
-  std::vector<uint32_t> flags(sizes.size(), 0);
-  const sha::DigestWords* src = in.data();
-  sha::DigestWords* dst = a.data();
-  HostGroup g;
-  merkle::PassShared sh;
-  for (size_t p = 0; p < plan.passes(); ++p) {
-    const merkle::PassTree* trees = plan.trees.data() + plan.pass_begin[p];
-    uint32_t n_trees = static_cast<uint32_t>(plan.pass_begin[p + 1] - plan.pass_begin[p]);
-    for (uint32_t block = 0; block < plan.pass_blocks[p]; ++block)
-      merkle::pass_block(g, trees, n_trees, block, src, dst, flags.data(), sh);
-    src = dst;
-    dst = dst == a.data() ? b.data() : a.data();
-  }
-  for (size_t k = 0; k < plan.active.size(); ++k) {
-    roots[plan.active[k]].root = to_hash(src[k]);
-    roots[plan.active[k]].mutated = flags[plan.active[k]] != 0;
-  }
-  return roots;
+  std::vector<sha::DigestWords> words(leaves.size());
+  for (size_t i = 0; i < leaves.size(); ++i) words[i] = to_words(leaves[i]);
+  return emulated_merkle_roots(words, sizes);
 }
 
 std::vector<Hash256> random_leaves(std::mt19937_64& rng, size_t n) {

@@ -59,6 +59,22 @@ Hash256 wtxid_of(ByteView block, const TxSpan& tx);
 // The txids of all transactions, on the pool's threads when one is given.
 std::vector<Hash256> block_txids(ByteView block, const ParsedBlock& parsed, WorkerPool* pool = nullptr);
 
+// BIP141's witness commitment, as the coinbase carries it.
+struct CoinbaseWitness {
+  // The last coinbase output whose script starts OP_RETURN 0x24 aa21a9ed
+  // (Bitcoin Core's GetWitnessCommitmentIndex), bytes 6..38 of that script.
+  std::optional<Hash256> commitment;
+  // The coinbase input's witness, when it is exactly one 32-byte item (the
+  // "witness reserved value"); nullopt for any other shape.
+  std::optional<Hash256> reserved_value;
+};
+// Reads the coinbase (the first transaction) of a parsed block. Corruption if
+// the block has no transaction.
+Status coinbase_witness(ByteView block, const ParsedBlock& parsed, CoinbaseWitness* out);
+// The commitment a block with witness Merkle root `witness_root` must carry:
+// sha256d(witness_root || reserved_value).
+Hash256 witness_commitment(const Hash256& witness_root, const Hash256& reserved_value);
+
 // Network magic bytes of blk*.dat framing.
 enum class Network : uint8_t { kMainnet, kTestnet3, kTestnet4, kSignet, kRegtest };
 std::optional<Network> network_from_magic(ByteView four_bytes);

@@ -1,0 +1,11 @@
+# The dispatch layer (pipeline/) and its substitute devices.
+add_library(vigil_emulation STATIC pipeline/emulated_device.cpp pipeline/hasher_conformance.cpp)
+target_include_directories(vigil_emulation PUBLIC ${PROJECT_SOURCE_DIR}/pipeline)
+target_link_libraries(vigil_emulation PUBLIC vigil_testutil)
+
+vigil_add_test(vigil_pipeline_tests SOURCES pipeline/hasher_test.cpp)
+target_link_libraries(vigil_pipeline_tests PRIVATE vigil_emulation)
+
+# GPU tests: label gpu; each skips itself where no GPU works.
+vigil_add_test(vigil_gpu_tests SOURCES gpu/hasher_gpu_test.cpp LABELS gpu)
+target_link_libraries(vigil_gpu_tests PRIVATE vigil_emulation)
