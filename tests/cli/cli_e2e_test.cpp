@@ -263,8 +263,9 @@ TEST(VigilVerify, GpuBackendWithoutAGpu) {
   const bool have_gpu = probe_gpus(&gpus).ok();
   ProcessResult r = vigil(dir, {"verify", "--backend", "gpu", path});
   ProcessResult m = vigil(dir, {"merkle", "--backend", "gpu", kBlock});
+  ProcessResult h = vigil(dir, {"hash", "--backend", "gpu", kBlock});
   if (!have_gpu) {
-    for (const ProcessResult* p : {&r, &m}) {
+    for (const ProcessResult* p : {&r, &m, &h}) {
       EXPECT_EQ(p->exit_code, 2) << describe(*p);
       EXPECT_EQ(p->out, "");
       EXPECT_NE(p->err.find("GPU"), std::string::npos) << "the message should name the missing GPU: " << p->err;
@@ -317,6 +318,31 @@ TEST(VigilMerkle, Block413567) {
   ProcessResult s = vigil(dir, {"merkle", "-"}, kBlock);
   EXPECT_EQ(s.exit_code, 0) << describe(s);
   EXPECT_NE(s.out.find("merkle root   " + kBlockMerkleRoot), std::string::npos) << s.out;
+}
+
+// BIP141: the witness root of 574200 matches its coinbase commitment; with
+// one byte of the commitment changed, it does not (and the exit is 1).
+TEST(VigilMerkle, SegwitBlockWitnessCommitment) {
+  TempDir dir;
+  const std::string segwit = test::data_path("btcd/mainnet-574200.blk");
+  ProcessResult j = vigil(dir, {"merkle", "--json", segwit});
+  ASSERT_EQ(j.exit_code, 0) << describe(j);
+  nlohmann::json doc = nlohmann::json::parse(j.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << j.out;
+  EXPECT_EQ(doc[0].value("has_witness", false), true);
+  EXPECT_EQ(doc[0].value("witness_ok", false), true);
+  EXPECT_EQ(doc[0].value("tx_count", 0), 3315);
+
+  Bytes block = test::read_file(segwit);
+  const uint8_t header[] = {0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed};
+  auto at = std::search(block.begin(), block.end(), std::begin(header), std::end(header));
+  ASSERT_NE(at, block.end());
+  at[6] ^= 1;
+  const std::string bad = dir.file("bad-commitment.raw");
+  write_file(bad, std::string(block.begin(), block.end()));
+  ProcessResult r = vigil(dir, {"merkle", bad});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_NE(r.out.find("witness       DIFFERS from the coinbase commitment"), std::string::npos) << r.out;
 }
 
 // A truncated block: exit 2, and the message gives the byte offset at which
@@ -412,6 +438,25 @@ TEST(VigilHash, KnownValues) {
   r = vigil(dir, {"hash", dir.file("missing")});
   EXPECT_EQ(r.exit_code, 2) << describe(r);
   EXPECT_NE(r.err.find("missing"), std::string::npos) << r.err;
+}
+
+// Every backend gives the same hashes, many files at once.
+TEST(VigilHash, BackendsAgree) {
+  TempDir dir;
+  std::vector<std::string> files;
+  for (int i = 0; i < 40; ++i) {
+    files.push_back(dir.file("f" + std::to_string(i)));
+    write_file(files.back(), std::string(static_cast<size_t>(i * 37), static_cast<char>('a' + i % 26)));
+  }
+  std::vector<std::string> cpu_args = {"hash", "--backend", "cpu", "-d"}, auto_args = {"hash", "-d"};
+  cpu_args.insert(cpu_args.end(), files.begin(), files.end());
+  auto_args.insert(auto_args.end(), files.begin(), files.end());
+  ProcessResult cpu = vigil(dir, cpu_args);
+  ProcessResult any = vigil(dir, auto_args);
+  ASSERT_EQ(cpu.exit_code, 0) << describe(cpu);
+  ASSERT_EQ(any.exit_code, 0) << describe(any);
+  EXPECT_EQ(cpu.out, any.out);
+  EXPECT_NE(cpu.out.find(openssl_sha256_hex("", true)), std::string::npos) << cpu.out;
 }
 
 TEST(VigilHash, BlockHeaderHashIsTheBlockHash) {

@@ -39,4 +39,21 @@ bool choose_backend_or_report(const char* command, Backend requested, const char
   return false;
 }
 
+Status make_hasher_or_report(const char* command, Backend requested, std::unique_ptr<Hasher>* out) {
+  HasherOptions options;
+  options.backend = requested;
+  Status s = Hasher::Create(options, out);
+  if (!s.ok()) std::fprintf(stderr, "vigil %s: --backend %s: %s\n", command, std::string(backend_name(requested)).c_str(),
+                            s.message().c_str());
+  return s;
+}
+
+void report_hasher(const char* command, size_t n, const char* what, const Hasher& hasher) {
+  HasherStats st = hasher.stats();
+  std::fprintf(stderr, "vigil %s: %zu %s, backend %s\n", command, n, what, hasher.description().c_str());
+  if (st.gpu_fallbacks > 0)
+    std::fprintf(stderr, "vigil %s: %llu GPU call(s) failed and were redone on the CPU; last error: %s\n", command,
+                 static_cast<unsigned long long>(st.gpu_fallbacks), st.last_gpu_error.c_str());
+}
+
 }  // namespace vigil::cli

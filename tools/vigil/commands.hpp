@@ -2,12 +2,16 @@
 // code: 0 success, 1 a negative answer (invalid block, mismatch), 2 an error.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "vigil/backend.hpp"
+#include "vigil/hasher.hpp"
+
 namespace vigil::cli {
 
-enum class Backend { kAuto, kCpu, kGpu };
+using Backend = vigil::Backend;
 
 struct VerifyOptions {
   Backend backend = Backend::kAuto;
@@ -26,6 +30,7 @@ struct MerkleOptions {
 int run_merkle(const MerkleOptions& options);
 
 struct HashOptions {
+  Backend backend = Backend::kAuto;
   bool double_sha = false;  // sha256d instead of sha256
   bool reverse = false;     // print byte-reversed (Bitcoin display order)
   std::vector<std::string> inputs;
@@ -42,5 +47,12 @@ bool choose_backend(Backend requested, const char* work, bool gpu_kernel_exists,
 // on stderr when it fails.
 bool choose_backend_or_report(const char* command, Backend requested, const char* work, bool gpu_kernel_exists,
                               bool* use_gpu, std::string* description);
+
+// A Hasher for subcommand `command`; with `--backend gpu` and no usable GPU,
+// prints "vigil <command>: <why>" on stderr and returns the error.
+Status make_hasher_or_report(const char* command, Backend requested, std::unique_ptr<Hasher>* out);
+// On stderr: "vigil <command>: <n> <what>, backend <description>", and the
+// GPU failures redone on the CPU, if any.
+void report_hasher(const char* command, size_t n, const char* what, const Hasher& hasher);
 
 }  // namespace vigil::cli

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
 
   vigil::cli::MerkleOptions merkle;
   auto* m = app.add_subcommand("merkle", "Txids, Merkle root and CVE-2012-2459 mutation flag of a block file "
-                                         "(blk*.dat framing, raw or hex); exit 1 if a root differs from its header or is mutated");
+                                         "(blk*.dat framing, raw or hex); exit 1 if a root differs from its header, a tree is mutated or a witness commitment differs");
   add_backend_option(m, &merkle.backend);
   m->add_flag("--txids", merkle.print_txids, "Print every txid");
   m->add_flag("--json", merkle.json, "JSON output");
@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
 
   vigil::cli::HashOptions hash;
   auto* h = app.add_subcommand("hash", "SHA-256 of files or stdin");
+  add_backend_option(h, &hash.backend);
   h->add_flag("-d,--double", hash.double_sha, "Double SHA-256 (sha256d)");
   h->add_flag("-r,--reverse", hash.reverse, "Print byte-reversed, as Bitcoin displays hashes");
   h->add_option("inputs", hash.inputs, "Files (none or -: stdin)");
