@@ -98,6 +98,7 @@ Status run(Hasher::Impl& m, size_t items, Gpu gpu, Cpu cpu) {
     Status s = gpu(*m.device);
     if (s.ok()) {
       ++m.stats.gpu_calls;
+      m.stats.gpu_kernel_seconds += m.device->last_kernel_seconds();
       return s;
     }
     ++m.stats.gpu_fallbacks;

@@ -48,16 +48,19 @@ class CudaHashDevice final : public HashDevice {
  public:
   CudaHashDevice(int index, std::string name) : index_(index), name_(std::move(name)) {}
   ~CudaHashDevice() override {
-    if (stream_) {
-      cudaSetDevice(index_);
-      cudaStreamDestroy(stream_);
-    }
+    cudaSetDevice(index_);
+    if (kernels_begin_) cudaEventDestroy(kernels_begin_);
+    if (kernels_end_) cudaEventDestroy(kernels_end_);
+    if (stream_) cudaStreamDestroy(stream_);
   }
   Status init() {
     VIGIL_CUDA_TRY(cudaSetDevice(index_));
     VIGIL_CUDA_TRY(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    VIGIL_CUDA_TRY(cudaEventCreate(&kernels_begin_));
+    VIGIL_CUDA_TRY(cudaEventCreate(&kernels_end_));
     return Status::Ok();
   }
+  double last_kernel_seconds() const override { return last_kernel_seconds_; }
 
   const std::string& name() const override { return name_; }
   bool usable() const override { return usable_; }
@@ -68,13 +71,15 @@ class CudaHashDevice final : public HashDevice {
       VIGIL_CUDA_TRY(cudaSetDevice(index_));
       if (Status s = upload_batch(batch); !s.ok()) return s;
       if (Status s = result_.reserve(out.size_bytes()); !s.ok()) return s;
+      VIGIL_CUDA_TRY(cudaEventRecord(kernels_begin_, stream_));
       VIGIL_CUDA_TRY(launch_hash_messages(base_.as<uint8_t>(), slices_.as<sha::Slice>(),
                                           messages_.as<MessageRef>(), static_cast<uint32_t>(batch.messages.size()),
                                           batch.mode, batch.prefix, batch.contiguous, /*bytes_out=*/true,
                                           result_.as<DigestWords>(), stream_));
+      VIGIL_CUDA_TRY(cudaEventRecord(kernels_end_, stream_));
       VIGIL_CUDA_TRY(cudaMemcpyAsync(out.data(), result_.as<void>(), out.size_bytes(), cudaMemcpyDeviceToHost, stream_));
       VIGIL_CUDA_TRY(cudaStreamSynchronize(stream_));
-      return Status::Ok();
+      return record_kernel_time();
     });
   }
 
@@ -85,10 +90,12 @@ class CudaHashDevice final : public HashDevice {
       if (Status s = leaves_.reserve(in.size_bytes()); !s.ok()) return s;
       if (Status s = result_.reserve(out.size_bytes()); !s.ok()) return s;
       VIGIL_CUDA_TRY(cudaMemcpyAsync(leaves_.as<void>(), in.data(), in.size_bytes(), cudaMemcpyHostToDevice, stream_));
+      VIGIL_CUDA_TRY(cudaEventRecord(kernels_begin_, stream_));
       VIGIL_CUDA_TRY(launch_hash_nodes(leaves_.as<uint8_t>(), result_.as<uint8_t>(), out.size(), stream_));
+      VIGIL_CUDA_TRY(cudaEventRecord(kernels_end_, stream_));
       VIGIL_CUDA_TRY(cudaMemcpyAsync(out.data(), result_.as<void>(), out.size_bytes(), cudaMemcpyDeviceToHost, stream_));
       VIGIL_CUDA_TRY(cudaStreamSynchronize(stream_));
-      return Status::Ok();
+      return record_kernel_time();
     });
   }
 
@@ -100,8 +107,10 @@ class CudaHashDevice final : public HashDevice {
       if (Status s = leaves_.reserve(leaves.size_bytes()); !s.ok()) return s;
       VIGIL_CUDA_TRY(
           cudaMemcpyAsync(leaves_.as<void>(), leaves.data(), leaves.size_bytes(), cudaMemcpyHostToDevice, stream_));
+      VIGIL_CUDA_TRY(cudaEventRecord(kernels_begin_, stream_));
       VIGIL_CUDA_TRY(launch_swap_words(leaves_.as<uint32_t>(), leaves.size() * 8, stream_));
-      return build_trees(tree_sizes, roots);
+      if (Status s = build_trees(tree_sizes, roots); !s.ok()) return s;
+      return record_kernel_time();
     });
   }
 
@@ -112,6 +121,7 @@ class CudaHashDevice final : public HashDevice {
       VIGIL_CUDA_TRY(cudaSetDevice(index_));
       if (Status s = upload_batch(batch); !s.ok()) return s;
       if (Status s = leaves_.reserve(leaves.size_bytes()); !s.ok()) return s;
+      VIGIL_CUDA_TRY(cudaEventRecord(kernels_begin_, stream_));
       VIGIL_CUDA_TRY(cudaMemsetAsync(leaves_.as<void>(), 0, leaves.size_bytes(), stream_));
       VIGIL_CUDA_TRY(launch_hash_messages(base_.as<uint8_t>(), slices_.as<sha::Slice>(),
                                           messages_.as<MessageRef>(), static_cast<uint32_t>(batch.messages.size()),
@@ -123,11 +133,18 @@ class CudaHashDevice final : public HashDevice {
       VIGIL_CUDA_TRY(
           cudaMemcpyAsync(leaves.data(), leaves_.as<void>(), leaves.size_bytes(), cudaMemcpyDeviceToHost, stream_));
       VIGIL_CUDA_TRY(cudaStreamSynchronize(stream_));
-      return Status::Ok();
+      return record_kernel_time();
     });
   }
 
  private:
+  Status record_kernel_time() {
+    float ms = 0;
+    VIGIL_CUDA_TRY(cudaEventElapsedTime(&ms, kernels_begin_, kernels_end_));
+    last_kernel_seconds_ = ms / 1e3;
+    return Status::Ok();
+  }
+
   // Runs `body`; after a failure, decides whether the device can go on: an
   // error the runtime clears (an allocation failure) leaves it usable, a
   // sticky one (a kernel fault) does not.
@@ -165,7 +182,7 @@ class CudaHashDevice final : public HashDevice {
     const uint32_t n_trees = static_cast<uint32_t>(tree_sizes.size());
     for (auto& r : roots) r = MerkleResult{};  // an empty tree: zero root, not mutated
     const merkle::PassPlan plan = merkle::plan_passes(tree_sizes);
-    if (plan.active.empty()) return Status::Ok();
+    if (plan.active.empty()) return cuda_status(cudaEventRecord(kernels_end_, stream_), "cudaEventRecord");
     if (Status s = plan_dev_.reserve(plan.trees.size() * sizeof(merkle::PassTree)); !s.ok()) return s;
     if (Status s = level_a_.reserve(plan.max_pass_output * sizeof(DigestWords)); !s.ok()) return s;
     if (Status s = level_b_.reserve(plan.max_pass_output * sizeof(DigestWords)); !s.ok()) return s;
@@ -182,6 +199,9 @@ class CudaHashDevice final : public HashDevice {
       in = out;
       out = out == level_a_.as<DigestWords>() ? level_b_.as<DigestWords>() : level_a_.as<DigestWords>();
     }
+    // The kernels' end for the timing (in hashed_merkle_roots the leaves'
+    // byte swap after this is left out: it exists only for the copy back).
+    VIGIL_CUDA_TRY(cudaEventRecord(kernels_end_, stream_));
     // Active tree a's root is now node a of the last output.
     std::vector<DigestWords> root_words(plan.active.size());
     std::vector<uint32_t> flags(n_trees);
@@ -201,6 +221,8 @@ class CudaHashDevice final : public HashDevice {
   const int index_;
   const std::string name_;
   cudaStream_t stream_ = nullptr;
+  cudaEvent_t kernels_begin_ = nullptr, kernels_end_ = nullptr;
+  double last_kernel_seconds_ = 0;
   bool usable_ = true;
   std::mutex mu_;  // one call at a time: the workspace is shared
   DeviceBuffer base_, slices_, messages_, result_, leaves_, level_a_, level_b_, plan_dev_, flags_;

@@ -41,6 +41,9 @@ class HashDevice {
   // False after an error that leaves the device unable to run more work
   // (a sticky CUDA error); the dispatch layer then stops offering it work.
   virtual bool usable() const = 0;
+  // Device time of the last successful call's kernels (transfers excluded),
+  // in seconds; 0 where it is not measured.
+  virtual double last_kernel_seconds() const { return 0; }
 
   // out[m.out_index] = digest of each message m. Positions no message names
   // are left as they are.

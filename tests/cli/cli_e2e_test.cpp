@@ -445,7 +445,7 @@ TEST(VigilHash, BackendsAgree) {
   TempDir dir;
   std::vector<std::string> files;
   for (int i = 0; i < 40; ++i) {
-    files.push_back(dir.file("f" + std::to_string(i)));
+    files.push_back(dir.file(std::to_string(i) + ".bin"));
     write_file(files.back(), std::string(static_cast<size_t>(i * 37), static_cast<char>('a' + i % 26)));
   }
   std::vector<std::string> cpu_args = {"hash", "--backend", "cpu", "-d"}, auto_args = {"hash", "-d"};

@@ -37,6 +37,9 @@ struct HasherStats {
   uint64_t cpu_calls = 0;      // calls answered by the CPU, fallbacks included
   uint64_t gpu_fallbacks = 0;  // GPU calls that failed and were redone on the CPU
   std::string last_gpu_error;  // why the most recent of those failed
+  // Device time of the kernels of the successful GPU calls (CUDA events
+  // around the launches, so transfers excluded), in seconds.
+  double gpu_kernel_seconds = 0;
 };
 
 enum class HashKind {
