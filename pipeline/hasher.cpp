@@ -28,21 +28,6 @@ Status check_same_size(size_t a, size_t b, const char* what) {
 
 }  // namespace
 
-std::string_view backend_name(Backend backend) {
-  switch (backend) {
-    case Backend::kAuto: return "auto";
-    case Backend::kCpu: return "cpu";
-    case Backend::kGpu: return "gpu";
-  }
-  return "?";
-}
-
-std::optional<Backend> backend_from_name(std::string_view name) {
-  for (Backend b : {Backend::kAuto, Backend::kCpu, Backend::kGpu})
-    if (backend_name(b) == name) return b;
-  return std::nullopt;
-}
-
 Hasher::Impl::Impl(const HasherOptions& opts, std::unique_ptr<gpu::HashDevice> dev, std::string reason)
     : options(opts), device(std::move(dev)), cpu_reason(std::move(reason)), pool(opts.cpu_threads) {}
 

@@ -72,10 +72,7 @@ class CudaHashDevice final : public HashDevice {
       if (Status s = upload_batch(batch); !s.ok()) return s;
       if (Status s = result_.reserve(out.size_bytes()); !s.ok()) return s;
       VIGIL_CUDA_TRY(cudaEventRecord(kernels_begin_, stream_));
-      VIGIL_CUDA_TRY(launch_hash_messages(base_.as<uint8_t>(), slices_.as<sha::Slice>(),
-                                          messages_.as<MessageRef>(), static_cast<uint32_t>(batch.messages.size()),
-                                          batch.mode, batch.prefix, batch.contiguous, /*bytes_out=*/true,
-                                          result_.as<DigestWords>(), stream_));
+      VIGIL_CUDA_TRY(launch_uploaded(batch, /*bytes_out=*/true, result_.as<DigestWords>()));
       VIGIL_CUDA_TRY(cudaEventRecord(kernels_end_, stream_));
       VIGIL_CUDA_TRY(cudaMemcpyAsync(out.data(), result_.as<void>(), out.size_bytes(), cudaMemcpyDeviceToHost, stream_));
       VIGIL_CUDA_TRY(cudaStreamSynchronize(stream_));
@@ -123,10 +120,7 @@ class CudaHashDevice final : public HashDevice {
       if (Status s = leaves_.reserve(leaves.size_bytes()); !s.ok()) return s;
       VIGIL_CUDA_TRY(cudaEventRecord(kernels_begin_, stream_));
       VIGIL_CUDA_TRY(cudaMemsetAsync(leaves_.as<void>(), 0, leaves.size_bytes(), stream_));
-      VIGIL_CUDA_TRY(launch_hash_messages(base_.as<uint8_t>(), slices_.as<sha::Slice>(),
-                                          messages_.as<MessageRef>(), static_cast<uint32_t>(batch.messages.size()),
-                                          batch.mode, batch.prefix, batch.contiguous, /*bytes_out=*/false,
-                                          leaves_.as<DigestWords>(), stream_));
+      VIGIL_CUDA_TRY(launch_uploaded(batch, /*bytes_out=*/false, leaves_.as<DigestWords>()));
       if (Status s = build_trees(tree_sizes, roots); !s.ok()) return s;
       // The leaves, needed by the caller as txids, go back as bytes.
       VIGIL_CUDA_TRY(launch_swap_words(leaves_.as<uint32_t>(), leaves.size() * 8, stream_));
@@ -172,6 +166,13 @@ class CudaHashDevice final : public HashDevice {
       VIGIL_CUDA_TRY(cudaMemcpyAsync(messages_.as<void>(), b.messages.data(), b.messages.size_bytes(),
                                      cudaMemcpyHostToDevice, stream_));
     return Status::Ok();
+  }
+
+  // Hashes the batch upload_batch() put on the device into `out`.
+  cudaError_t launch_uploaded(const MessageBatch& b, bool bytes_out, DigestWords* out) {
+    return launch_hash_messages(base_.as<uint8_t>(), slices_.as<sha::Slice>(), messages_.as<MessageRef>(),
+                                static_cast<uint32_t>(b.messages.size()), b.mode, b.prefix, b.contiguous, bytes_out,
+                                out, stream_);
   }
 
   // Builds every tree over the digest words in leaves_ (tree t's leaves follow

@@ -22,13 +22,6 @@ std::vector<MerkleResult> emulated_roots(const std::vector<Hash256>& leaves, con
   return emulated_merkle_roots(words, sizes);
 }
 
-std::vector<Hash256> random_leaves(std::mt19937_64& rng, size_t n) {
-  std::vector<Hash256> v(n);
-  for (auto& h : v)
-    for (auto& x : h.bytes) x = static_cast<uint8_t>(rng());
-  return v;
-}
-
 void expect_matches_reference(const std::vector<Hash256>& leaves, const std::vector<uint32_t>& sizes) {
   std::vector<MerkleResult> got = emulated_roots(leaves, sizes);
   size_t offset = 0;
@@ -46,7 +39,7 @@ TEST(MerkleAgent, SingleTreesOfBoundarySizes) {
                                  2047, 2049, 4095, 4097, 262143, 262144, 262145};
   for (uint32_t n : sizes) {
     SCOPED_TRACE("leaves " + std::to_string(n));
-    std::vector<Hash256> leaves = random_leaves(rng, n);
+    std::vector<Hash256> leaves = random_hashes(rng, n);
     expect_matches_reference(leaves, {n});
   }
 }
@@ -64,7 +57,7 @@ TEST(MerkleAgent, ManyTreesInOneLaunch) {
   }
   sizes.push_back(600000);  // one big tree forces a third pass for all
   total += sizes.back();
-  expect_matches_reference(random_leaves(rng, total), sizes);
+  expect_matches_reference(random_hashes(rng, total), sizes);
 }
 
 // CVE-2012-2459: duplicating the tail of a level gives the same root; the
@@ -74,11 +67,11 @@ TEST(MerkleAgent, MutatedTreesAreFlagged) {
   std::mt19937_64 rng(test_seed());
   for (uint32_t n : {2u, 3u, 6u, 513u, 1026u, 5000u, 300000u}) {
     SCOPED_TRACE("leaves " + std::to_string(n));
-    std::vector<Hash256> leaves = random_leaves(rng, n);
+    std::vector<Hash256> leaves = random_hashes(rng, n);
     leaves[n - 1] = leaves[n - 2];  // last pair equal (n even), or a pair mid-tree (n odd)
-    std::vector<Hash256> all = random_leaves(rng, 7);
+    std::vector<Hash256> all = random_hashes(rng, 7);
     all.insert(all.end(), leaves.begin(), leaves.end());
-    std::vector<Hash256> tail = random_leaves(rng, 9);
+    std::vector<Hash256> tail = random_hashes(rng, 9);
     all.insert(all.end(), tail.begin(), tail.end());
     std::vector<MerkleResult> got = emulated_roots(all, {7, n, 9});
     MerkleResult want = merkle_root(leaves);
@@ -90,7 +83,7 @@ TEST(MerkleAgent, MutatedTreesAreFlagged) {
   }
   // A duplicate pair that appears only at a higher level: leaves a,b,a,b make
   // level 1 = (ab, ab).
-  std::vector<Hash256> l = random_leaves(rng, 2);
+  std::vector<Hash256> l = random_hashes(rng, 2);
   std::vector<Hash256> leaves = {l[0], l[1], l[0], l[1]};
   std::vector<MerkleResult> got = emulated_roots(leaves, {4});
   EXPECT_TRUE(got[0].mutated);

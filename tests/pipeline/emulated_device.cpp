@@ -2,18 +2,13 @@
 
 #include <cstring>
 
+#include "kernels/core_ref.hpp"
 #include "merkle/pass_plan.hpp"
 
 namespace vigil::test {
 namespace {
 
 using sha::DigestWords;
-
-Hash256 to_hash(const DigestWords& d) {
-  Hash256 h;
-  sha::digest_words_to_bytes(d, h.bytes.data());
-  return h;
-}
 
 // merkle_agent's thread group on the host: each level's threads run one after
 // another, reading one buffer and writing another, so the barrier is a no-op.
@@ -50,14 +45,13 @@ class EmulatedDevice final : public gpu::HashDevice {
   }
   Status hash_nodes(std::span<const Hash256> in, std::span<Hash256> out) override {
     for (size_t i = 0; i < out.size(); ++i)
-      out[i] = to_hash(sha::hash_node(sha::digest_words_from_bytes(in[2 * i].bytes.data()),
-                                      sha::digest_words_from_bytes(in[2 * i + 1].bytes.data())));
+      out[i] = to_hash(sha::hash_node(to_words(in[2 * i]), to_words(in[2 * i + 1])));
     return Status::Ok();
   }
   Status merkle_roots(std::span<const Hash256> leaves, std::span<const uint32_t> tree_sizes,
                       std::span<MerkleResult> roots) override {
     std::vector<DigestWords> words(leaves.size());
-    for (size_t i = 0; i < leaves.size(); ++i) words[i] = sha::digest_words_from_bytes(leaves[i].bytes.data());
+    for (size_t i = 0; i < leaves.size(); ++i) words[i] = to_words(leaves[i]);
     std::vector<MerkleResult> r = emulated_merkle_roots(words, tree_sizes);
     std::copy(r.begin(), r.end(), roots.begin());
     return Status::Ok();

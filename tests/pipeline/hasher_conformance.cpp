@@ -47,13 +47,6 @@ const char* kind_name(HashKind k) {
   return k == HashKind::kSha256 ? "sha256" : k == HashKind::kSha256d ? "sha256d" : "tagged";
 }
 
-std::vector<Hash256> random_hashes(std::mt19937_64& rng, size_t n) {
-  std::vector<Hash256> v(n);
-  for (auto& h : v)
-    for (auto& x : h.bytes) x = static_cast<uint8_t>(rng());
-  return v;
-}
-
 Bytes load_file_block(const std::string& path, std::vector<BlockRecord>* records) {
   Bytes contents = read_file(data_path(path));
   Status s = split_block_file(contents, records);

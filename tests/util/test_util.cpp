@@ -36,4 +36,11 @@ uint64_t test_seed() {
   return (uint64_t{rd()} << 32) | rd();
 }
 
+std::vector<Hash256> random_hashes(std::mt19937_64& rng, size_t n) {
+  std::vector<Hash256> v(n);
+  for (auto& h : v)
+    for (auto& x : h.bytes) x = static_cast<uint8_t>(rng());
+  return v;
+}
+
 }  // namespace vigil::test

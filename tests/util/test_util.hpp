@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "vigil/bytes.hpp"
 
@@ -15,6 +16,9 @@ std::string data_path(const std::string& relative);
 Bytes read_file(const std::string& path);
 std::string read_text(const std::string& path);
 Bytes hex(const std::string& h);  // asserts valid hex
+
+// n hashes of random bytes.
+std::vector<Hash256> random_hashes(std::mt19937_64& rng, size_t n);
 
 // A seed for randomized tests: VIGIL_TEST_SEED if set, else fresh from
 // std::random_device. Tests print it with SCOPED_TRACE so a failure can be replayed.
