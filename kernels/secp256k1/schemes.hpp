@@ -1,0 +1,123 @@
+// The verification schemes on top of ecmult, as host/device per-thread math,
+// each with libsecp256k1's exact acceptance rules:
+//   pubkey_parse    secp256k1_ec_pubkey_parse (compressed, uncompressed, hybrid)
+//   xonly_parse     secp256k1_xonly_pubkey_parse
+//   ecdsa_verify    secp256k1_ecdsa_verify's core (secp256k1_ecdsa_sig_verify),
+//                   with the low-S rule as an option
+//   schnorr_verify  secp256k1_schnorrsig_verify (BIP340)
+#pragma once
+
+#include <cstdint>
+
+#include "secp256k1/ecmult.hpp"
+#include "sha256/sha256_core.hpp"
+
+namespace vigil::secp {
+
+// An encoded public key: 33 bytes 02/03 || x, or 65 bytes 04 || x || y
+// (uncompressed) or 06/07 || x || y (hybrid: the tag's low bit must be y's
+// parity). Coordinates must be below p and the point on the curve.
+VIGIL_HD inline bool pubkey_parse(Ge& out, const uint8_t* in, uint32_t len) {
+  if (len == 33 && (in[0] == 0x02 || in[0] == 0x03)) {
+    Fe x;
+    return fe_from_b32_limit(x, in + 1) && ge_set_xo(out, x, in[0] == 0x03);
+  }
+  if (len == 65 && (in[0] == 0x04 || in[0] == 0x06 || in[0] == 0x07)) {
+    if (!fe_from_b32_limit(out.x, in + 1) || !fe_from_b32_limit(out.y, in + 33)) return false;
+    out.infinity = false;
+    if (in[0] != 0x04 && (out.y.n[0] & 1) != (in[0] & 1u)) return false;
+    return ge_is_valid(out);
+  }
+  return false;
+}
+
+// A BIP340 x-only key: x below p with a point on the curve; y is the even root.
+VIGIL_HD inline bool xonly_parse(Ge& out, const uint8_t* in32) {
+  Fe x;
+  return fe_from_b32_limit(x, in32) && ge_set_xo(out, x, false);
+}
+
+// p - n: an x-coordinate below it has a second residue x + n < p that also
+// reduces to the same r.
+inline constexpr Fe kPMinusOrder = {{0x2FC9BAEEu, 0x402DA172u, 0x50B75FC4u, 0x45512319u, 1u, 0, 0, 0}};
+
+// ECDSA: r, s are the signature's integers (each must be in [1, n-1]; values
+// >= n are rejected), `digest32` the message hash (reduced mod n), q the key.
+// Valid when the x-coordinate of (m/s) * G + (r/s) * Q, taken mod n, is r.
+// With `require_low_s`, an s above n/2 is rejected first (libsecp256k1's
+// secp256k1_ecdsa_verify); without it either s is accepted, and s and n - s
+// give the same verdict.
+VIGIL_HD inline bool ecdsa_verify(const Ge& q, const uint8_t r32[32], const uint8_t s32[32], const uint8_t digest32[32],
+                                  bool require_low_s, const GTables& tables) {
+  bool overflow_r, overflow_s;
+  const Scalar r = scalar_from_b32(r32, &overflow_r);
+  const Scalar s = scalar_from_b32(s32, &overflow_s);
+  if (overflow_r || overflow_s || scalar_is_zero(r) || scalar_is_zero(s)) return false;
+  if (require_low_s && scalar_is_high(s)) return false;
+  const Scalar m = scalar_from_b32(digest32);
+  const Scalar sn = scalar_inv(s);
+  const Gej pr = ecmult(q, scalar_mul(sn, r), scalar_mul(sn, m), tables);
+  if (pr.infinity) return false;
+  // Compare x(pr) with r and, when r + n is still a field element, with r + n.
+  Fe xr = fe_from_b32_raw(r32);  // r < n < p
+  if (gej_x_equals(pr, xr)) return true;
+  for (int i = 7; i >= 0; --i) {
+    if (xr.n[i] != kPMinusOrder.n[i]) {
+      if (xr.n[i] > kPMinusOrder.n[i]) return false;
+      break;
+    }
+    if (i == 0) return false;  // xr == p - n
+  }
+  uint64_t c = 0;
+  for (int i = 0; i < 8; ++i) {
+    c += uint64_t{xr.n[i]} + kOrder[i];
+    xr.n[i] = static_cast<uint32_t>(c);
+    c >>= 32;
+  }
+  return gej_x_equals(pr, xr);
+}
+
+// SHA256("BIP0340/challenge"), the tag of the challenge hash, as digest words.
+inline constexpr sha::DigestWords kChallengeTagHash = {{0x7bb52d7au, 0x9fef5832u, 0x3eb1bf7au, 0x407db382u,
+                                                        0xd2f3f2d8u, 0x1bb1224fu, 0x49fe518fu, 0x6d48d37cu}};
+
+// e = tagged_hash("BIP0340/challenge", r32 || pk32 || msg) as a scalar (reduced mod n).
+template <class Reader>
+VIGIL_HD inline Scalar bip340_challenge(const uint8_t r32[32], const uint8_t pk32[32], Reader& msg, uint64_t msg_len) {
+  sha::Midstate m = sha::tagged_midstate(kChallengeTagHash);
+  uint32_t w[16];
+  sha::ContiguousReader rr{r32}, pr{pk32};
+VIGIL_UNROLL
+  for (int i = 0; i < 8; ++i) {
+    w[i] = rr.word();
+    w[8 + i] = pr.word();
+  }
+  sha::compress(m.h, w);  // r || pk is exactly one block
+  sha::finish_message(msg, msg_len, 128, m.h);
+  sha::DigestWords d;
+VIGIL_UNROLL
+  for (int i = 0; i < 8; ++i) d.w[i] = m.h[i];
+  uint8_t e32[32];
+  sha::digest_words_to_bytes(d, e32);
+  return scalar_from_b32(e32);
+}
+
+// BIP340: sig64 = r || s, r a field element (< p), s a scalar (< n); pk the
+// key's x-only bytes, already parsed into p. Valid when R = s*G - e*P is not
+// infinity, has even y, and x(R) = r.
+template <class Reader>
+VIGIL_HD inline bool schnorr_verify(const Ge& p, const uint8_t pk32[32], const uint8_t sig64[64], Reader& msg,
+                                    uint64_t msg_len, const GTables& tables) {
+  Fe rx;
+  if (!fe_from_b32_limit(rx, sig64)) return false;
+  bool overflow;
+  const Scalar s = scalar_from_b32(sig64 + 32, &overflow);
+  if (overflow) return false;
+  const Scalar e = bip340_challenge(sig64, pk32, msg, msg_len);
+  const Gej rj = ecmult(p, scalar_neg(e), s, tables);
+  if (rj.infinity) return false;
+  const Ge r = ge_from_gej(rj);
+  return !fe_is_odd(r.y) && fe_equal(r.x, rx);
+}
+
+}  // namespace vigil::secp
