@@ -47,7 +47,7 @@ bool prepare_ecdsa(const Check& check, secp::SecpCheck* out) {
   return true;
 }
 
-bool prepare_schnorr(const Check& check, secp::SecpCheck* out, std::vector<uint8_t>* arena) {
+bool prepare_schnorr(const Check& check, secp::SecpCheck* out, uint8_t* arena, uint64_t arena_offset) {
   if (check.signature.size() != 64) return false;
   if (check.parsed_key) {
     if (check.parsed_key->family != ParsedPublicKey::Family::kSecp256k1XOnly) return false;
@@ -60,20 +60,20 @@ bool prepare_schnorr(const Check& check, secp::SecpCheck* out, std::vector<uint8
   out->key_len = 32;
   if (check.message.size() > UINT32_MAX) return false;
   std::memcpy(out->sig, check.signature.data(), 64);
-  out->msg_offset = arena->size();
+  out->msg_offset = arena_offset;
   out->msg_len = static_cast<uint32_t>(check.message.size());
-  arena->insert(arena->end(), check.message.begin(), check.message.end());
+  if (!check.message.empty()) std::memcpy(arena + arena_offset, check.message.data(), check.message.size());
   out->kind = secp::CheckKind::kSchnorr;
   return true;
 }
 
 }  // namespace
 
-void prepare_secp_check(const Check& check, secp::SecpCheck* out, std::vector<uint8_t>* arena) {
+void prepare_secp_check(const Check& check, secp::SecpCheck* out, uint8_t* arena, uint64_t arena_offset) {
   std::memset(out, 0, sizeof *out);
   bool ok = false;
   if (check.scheme == Scheme::kSchnorr) {
-    ok = prepare_schnorr(check, out, arena);
+    ok = prepare_schnorr(check, out, arena, arena_offset);
   } else if (secp_kernel_scheme(check.scheme)) {
     ok = prepare_ecdsa(check, out);
   }
@@ -81,9 +81,9 @@ void prepare_secp_check(const Check& check, secp::SecpCheck* out, std::vector<ui
 }
 
 bool verify_secp_on_host(const Check& check) {
-  std::vector<uint8_t> arena;
+  std::vector<uint8_t> arena(secp_arena_bytes(check));
   secp::SecpCheck c;
-  prepare_secp_check(check, &c, &arena);
+  prepare_secp_check(check, &c, arena.data(), 0);
   return secp::verify_secp_check(c, arena.data(), secp::host_g_tables().view());
 }
 

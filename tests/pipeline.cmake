@@ -1,11 +1,12 @@
 # The dispatch layer (pipeline/) and its substitute devices.
-add_library(vigil_emulation STATIC pipeline/emulated_device.cpp pipeline/hasher_conformance.cpp)
+add_library(vigil_emulation STATIC pipeline/emulated_device.cpp pipeline/hasher_conformance.cpp
+                                   pipeline/emulated_verify_device.cpp pipeline/verifier_conformance.cpp)
 target_include_directories(vigil_emulation PUBLIC ${PROJECT_SOURCE_DIR}/pipeline)
-target_link_libraries(vigil_emulation PUBLIC vigil_testutil)
+target_link_libraries(vigil_emulation PUBLIC vigil_testutil vigil_diffsupport)
 
-vigil_add_test(vigil_pipeline_tests SOURCES pipeline/hasher_test.cpp)
+vigil_add_test(vigil_pipeline_tests SOURCES pipeline/hasher_test.cpp pipeline/verifier_test.cpp)
 target_link_libraries(vigil_pipeline_tests PRIVATE vigil_emulation)
 
 # GPU tests: label gpu; each skips itself where no GPU works.
-vigil_add_test(vigil_gpu_tests SOURCES gpu/hasher_gpu_test.cpp LABELS gpu)
+vigil_add_test(vigil_gpu_tests SOURCES gpu/hasher_gpu_test.cpp gpu/verifier_gpu_test.cpp LABELS gpu TIMEOUT 1800)
 target_link_libraries(vigil_gpu_tests PRIVATE vigil_emulation)

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gpu/cuda_check.hpp"
+#include "gpu/device_buffer.hpp"
 #include "gpu/hash_device.hpp"
 #include "gpu/launch.hpp"
 #include "merkle/pass_plan.hpp"
@@ -14,33 +15,6 @@ namespace vigil::gpu {
 namespace {
 
 using sha::DigestWords;
-
-// Device memory that only grows: a call reserves what it needs before it
-// launches anything, so no kernel waits on an allocation mid-call.
-class DeviceBuffer {
- public:
-  DeviceBuffer() = default;
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  ~DeviceBuffer() { cudaFree(ptr_); }
-
-  Status reserve(size_t bytes) {
-    if (bytes <= capacity_) return Status::Ok();
-    cudaFree(ptr_);
-    ptr_ = nullptr;
-    capacity_ = 0;
-    size_t want = std::max(bytes, size_t{1} << 16);
-    VIGIL_CUDA_TRY(cudaMalloc(&ptr_, want));
-    capacity_ = want;
-    return Status::Ok();
-  }
-  template <class T>
-  T* as() const { return static_cast<T*>(ptr_); }
-
- private:
-  void* ptr_ = nullptr;
-  size_t capacity_ = 0;
-};
 
 void words_to_hash(const DigestWords& d, Hash256* h) { sha::digest_words_to_bytes(d, h->bytes.data()); }
 

@@ -29,7 +29,7 @@ inline void build_odd_multiples(std::vector<GeStorage>& out, const Gej& base, in
 
 inline GTableStorage build_g_tables() {
   GTableStorage t;
-  Gej g = gej_from_ge(kGenerator);
+  Gej g = gej_from_ge(generator());
   build_odd_multiples(t.g, g, kTableG);
   for (int i = 0; i < 128; ++i) g = gej_double(g);
   build_odd_multiples(t.g128, g, kTableG);

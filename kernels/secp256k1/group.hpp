@@ -24,13 +24,16 @@ struct Gej {
 };
 
 // beta: a cube root of 1 mod p; (x, y) -> (beta * x, y) is multiplication by lambda.
-inline constexpr Fe kBeta = {{0x719501EEu, 0xC1396C28u, 0x12F58995u, 0x9CF04975u,
-                              0xAC3434E9u, 0x6E64479Eu, 0x657C0710u, 0x7AE96A2Bu}};
+// (Constants are functions: device code cannot read host variables.)
+VIGIL_HD constexpr Fe beta() {
+  return Fe{{0x719501EEu, 0xC1396C28u, 0x12F58995u, 0x9CF04975u, 0xAC3434E9u, 0x6E64479Eu, 0x657C0710u, 0x7AE96A2Bu}};
+}
 
-inline constexpr Ge kGenerator = {
-    {{0x16F81798u, 0x59F2815Bu, 0x2DCE28D9u, 0x029BFCDBu, 0xCE870B07u, 0x55A06295u, 0xF9DCBBACu, 0x79BE667Eu}},
-    {{0xFB10D4B8u, 0x9C47D08Fu, 0xA6855419u, 0xFD17B448u, 0x0E1108A8u, 0x5DA4FBFCu, 0x26A3C465u, 0x483ADA77u}},
-    false};
+VIGIL_HD constexpr Ge generator() {
+  return Ge{{{0x16F81798u, 0x59F2815Bu, 0x2DCE28D9u, 0x029BFCDBu, 0xCE870B07u, 0x55A06295u, 0xF9DCBBACu, 0x79BE667Eu}},
+            {{0xFB10D4B8u, 0x9C47D08Fu, 0xA6855419u, 0xFD17B448u, 0x0E1108A8u, 0x5DA4FBFCu, 0x26A3C465u, 0x483ADA77u}},
+            false};
+}
 
 VIGIL_HD inline Fe curve_rhs(const Fe& x) { return fe_add(fe_mul(fe_sqr(x), x), fe_from_int(7)); }
 
@@ -61,7 +64,7 @@ VIGIL_HD inline Ge ge_neg(const Ge& a) {
 // lambda * a, by the endomorphism.
 VIGIL_HD inline Ge ge_mul_lambda(const Ge& a) {
   Ge r = a;
-  r.x = fe_mul(a.x, kBeta);
+  r.x = fe_mul(a.x, beta());
   return r;
 }
 

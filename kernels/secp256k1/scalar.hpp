@@ -16,14 +16,27 @@ struct Scalar {
   uint32_t d[8];
 };
 
-// n, little-endian limbs.
-inline constexpr uint32_t kOrder[8] = {0xD0364141u, 0xBFD25E8Cu, 0xAF48A03Bu, 0xBAAEDCE6u,
-                                       0xFFFFFFFEu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu};
-// NC = 2^256 - n (129 bits, five limbs).
-inline constexpr uint32_t kOrderComplement[5] = {0x2FC9BEBFu, 0x402DA173u, 0x50B75FC4u, 0x45512319u, 1u};
-// floor(n / 2): an S above it is "high" (BIP62/BIP146 low-S rule).
-inline constexpr uint32_t kOrderHalf[8] = {0x681B20A0u, 0xDFE92F46u, 0x57A4501Du, 0x5D576E73u,
-                                           0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0x7FFFFFFFu};
+// Constants are returned by functions rather than kept in namespace-scope
+// arrays: device code cannot read host arrays, and with the loops unrolled
+// every index is a constant, so each limb becomes an immediate.
+
+// Limb i of n, little-endian.
+VIGIL_HD constexpr uint32_t order_limb(int i) {
+  constexpr uint32_t k[8] = {0xD0364141u, 0xBFD25E8Cu, 0xAF48A03Bu, 0xBAAEDCE6u,
+                             0xFFFFFFFEu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu};
+  return k[i];
+}
+// Limb i (< 5) of NC = 2^256 - n (129 bits).
+VIGIL_HD constexpr uint32_t complement_limb(int i) {
+  constexpr uint32_t k[5] = {0x2FC9BEBFu, 0x402DA173u, 0x50B75FC4u, 0x45512319u, 1u};
+  return k[i];
+}
+// Limb i of floor(n / 2): an S above it is "high" (BIP62/BIP146 low-S rule).
+VIGIL_HD constexpr uint32_t half_order_limb(int i) {
+  constexpr uint32_t k[8] = {0x681B20A0u, 0xDFE92F46u, 0x57A4501Du, 0x5D576E73u,
+                             0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0x7FFFFFFFu};
+  return k[i];
+}
 
 VIGIL_HD inline Scalar scalar_from_int(uint32_t v) {
   Scalar r{};
@@ -37,7 +50,7 @@ VIGIL_HD inline uint32_t scalar_add_complement_(uint32_t t[8], const uint32_t a[
   uint64_t c = 0;
 VIGIL_UNROLL
   for (int i = 0; i < 8; ++i) {
-    c += uint64_t{a[i]} + (i < 5 ? kOrderComplement[i] : 0u);
+    c += uint64_t{a[i]} + (i < 5 ? complement_limb(i) : 0u);
     t[i] = static_cast<uint32_t>(c);
     c >>= 32;
   }
@@ -91,7 +104,7 @@ VIGIL_UNROLL
 // a > n/2.
 VIGIL_HD inline bool scalar_is_high(const Scalar& a) {
   for (int i = 7; i >= 0; --i) {
-    if (a.d[i] != kOrderHalf[i]) return a.d[i] > kOrderHalf[i];
+    if (a.d[i] != half_order_limb(i)) return a.d[i] > half_order_limb(i);
   }
   return false;
 }
@@ -128,7 +141,7 @@ VIGIL_HD inline Scalar scalar_neg(const Scalar& a) {
   int64_t c = 0;
 VIGIL_UNROLL
   for (int i = 0; i < 8; ++i) {
-    c += int64_t{kOrder[i]} - a.d[i];
+    c += int64_t{order_limb(i)} - a.d[i];
     r.d[i] = static_cast<uint32_t>(c);
     c >>= 32;
   }
@@ -162,7 +175,7 @@ VIGIL_UNROLL
     uint64_t c = 0;
 VIGIL_UNROLL
     for (int j = 0; j < 5; ++j) {
-      c += uint64_t{hi[i]} * kOrderComplement[j] + out[i + j];
+      c += uint64_t{hi[i]} * complement_limb(j) + out[i + j];
       out[i + j] = static_cast<uint32_t>(c);
       c >>= 32;
     }
@@ -263,8 +276,10 @@ VIGIL_HD inline Scalar scalar_inv(const Scalar& a) {
 // replaced by multiplications with g1 = round(2^384 * b2 / n) and
 // g2 = round(2^384 * -b1 / n) and a shift by 384.
 
-inline constexpr Scalar kLambda = {{0x1B23BD72u, 0xDF02967Cu, 0x20816678u, 0x122E22EAu,
-                                    0x8812645Au, 0xA5261C02u, 0xC05C30E0u, 0x5363AD4Cu}};
+VIGIL_HD constexpr Scalar lambda() {
+  return Scalar{{0x1B23BD72u, 0xDF02967Cu, 0x20816678u, 0x122E22EAu,
+                 0x8812645Au, 0xA5261C02u, 0xC05C30E0u, 0x5363AD4Cu}};
+}
 
 struct ScalarSplit {
   Scalar k1, k2;
@@ -283,7 +298,7 @@ VIGIL_HD inline ScalarSplit scalar_split_lambda(const Scalar& k) {
   const Scalar c2 = scalar_mul(scalar_mul_shift_(k, g2, 384), minus_b2);
   ScalarSplit s;
   s.k2 = scalar_add(c1, c2);
-  s.k1 = scalar_add(k, scalar_neg(scalar_mul(s.k2, kLambda)));
+  s.k1 = scalar_add(k, scalar_neg(scalar_mul(s.k2, lambda())));
   return s;
 }
 

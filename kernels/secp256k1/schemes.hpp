@@ -39,7 +39,10 @@ VIGIL_HD inline bool xonly_parse(Ge& out, const uint8_t* in32) {
 
 // p - n: an x-coordinate below it has a second residue x + n < p that also
 // reduces to the same r.
-inline constexpr Fe kPMinusOrder = {{0x2FC9BAEEu, 0x402DA172u, 0x50B75FC4u, 0x45512319u, 1u, 0, 0, 0}};
+VIGIL_HD constexpr uint32_t p_minus_order_limb(int i) {
+  constexpr uint32_t k[8] = {0x2FC9BAEEu, 0x402DA172u, 0x50B75FC4u, 0x45512319u, 1u, 0, 0, 0};
+  return k[i];
+}
 
 // ECDSA: r, s are the signature's integers (each must be in [1, n-1]; values
 // >= n are rejected), `digest32` the message hash (reduced mod n), q the key.
@@ -62,15 +65,15 @@ VIGIL_HD inline bool ecdsa_verify(const Ge& q, const uint8_t r32[32], const uint
   Fe xr = fe_from_b32_raw(r32);  // r < n < p
   if (gej_x_equals(pr, xr)) return true;
   for (int i = 7; i >= 0; --i) {
-    if (xr.n[i] != kPMinusOrder.n[i]) {
-      if (xr.n[i] > kPMinusOrder.n[i]) return false;
+    if (xr.n[i] != p_minus_order_limb(i)) {
+      if (xr.n[i] > p_minus_order_limb(i)) return false;
       break;
     }
     if (i == 0) return false;  // xr == p - n
   }
   uint64_t c = 0;
   for (int i = 0; i < 8; ++i) {
-    c += uint64_t{xr.n[i]} + kOrder[i];
+    c += uint64_t{xr.n[i]} + order_limb(i);
     xr.n[i] = static_cast<uint32_t>(c);
     c >>= 32;
   }
@@ -78,13 +81,15 @@ VIGIL_HD inline bool ecdsa_verify(const Ge& q, const uint8_t r32[32], const uint
 }
 
 // SHA256("BIP0340/challenge"), the tag of the challenge hash, as digest words.
-inline constexpr sha::DigestWords kChallengeTagHash = {{0x7bb52d7au, 0x9fef5832u, 0x3eb1bf7au, 0x407db382u,
-                                                        0xd2f3f2d8u, 0x1bb1224fu, 0x49fe518fu, 0x6d48d37cu}};
+VIGIL_HD constexpr sha::DigestWords challenge_tag_hash() {
+  return sha::DigestWords{{0x7bb52d7au, 0x9fef5832u, 0x3eb1bf7au, 0x407db382u,
+                           0xd2f3f2d8u, 0x1bb1224fu, 0x49fe518fu, 0x6d48d37cu}};
+}
 
 // e = tagged_hash("BIP0340/challenge", r32 || pk32 || msg) as a scalar (reduced mod n).
 template <class Reader>
 VIGIL_HD inline Scalar bip340_challenge(const uint8_t r32[32], const uint8_t pk32[32], Reader& msg, uint64_t msg_len) {
-  sha::Midstate m = sha::tagged_midstate(kChallengeTagHash);
+  sha::Midstate m = sha::tagged_midstate(challenge_tag_hash());
   uint32_t w[16];
   sha::ContiguousReader rr{r32}, pr{pk32};
 VIGIL_UNROLL

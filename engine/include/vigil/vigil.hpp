@@ -7,6 +7,7 @@
 #include "vigil/backend.hpp"
 #include "vigil/hash.hpp"
 #include "vigil/hasher.hpp"
+#include "vigil/verifier.hpp"
 #include "vigil/merkle.hpp"
 #include "vigil/status.hpp"
 #include "vigil/verify.hpp"

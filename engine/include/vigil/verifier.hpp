@@ -1,0 +1,75 @@
+// Batched signature verification on the GPU when one is usable and the batch
+// is large enough, and on all CPU cores otherwise. Verdicts are identical
+// either way: the GPU kernels implement libsecp256k1's rules and are tested
+// against it. A GPU call that fails (launch failure, out of memory, a lost
+// device) is redone on the CPU and counted; a GPU fault never becomes an
+// "invalid" verdict.
+//
+// What runs where: ecdsa, ecdsa-lows, ecdsa-bitcoin and schnorr checks go to
+// the GPU (DER parsing stays on the CPU); ed25519-strict checks are verified
+// on the CPU.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "vigil/backend.hpp"
+#include "vigil/status.hpp"
+#include "vigil/verify.hpp"
+
+namespace vigil {
+
+struct VerifierOptions {
+  // kAuto: the GPU when one opens, else the CPU. kGpu: Create fails
+  // (DeviceError / NotSupported) without a usable GPU. kCpu: never the GPU.
+  Backend backend = Backend::kAuto;
+  int gpu_device = 0;        // CUDA device index
+  unsigned cpu_threads = 0;  // threads of the CPU path and the fallback; 0: all hardware threads
+  // Batches with fewer secp256k1 checks than this are verified on the CPU even
+  // when a GPU is in use (transfers and launch cost more than they save).
+  // The default is a placeholder until the crossover is measured on a GPU
+  // (bench/RESULTS.md); 0 sends every secp256k1 check to the GPU.
+  size_t gpu_min_checks = 1024;
+  // The most checks per GPU call (192 bytes each on the device); larger
+  // batches are cut into calls of this size.
+  size_t gpu_max_checks = size_t{1} << 20;
+};
+
+struct VerifierStats {
+  uint64_t gpu_calls = 0;      // GPU calls that succeeded
+  uint64_t gpu_checks = 0;     // checks those calls verified
+  uint64_t cpu_checks = 0;     // checks verified on the CPU, fallbacks included
+  uint64_t gpu_fallbacks = 0;  // GPU calls that failed and were redone on the CPU
+  std::string last_gpu_error;  // why the most recent of those failed
+  double gpu_kernel_seconds = 0;  // kernel time of the successful GPU calls (transfers excluded)
+};
+
+// Safe to call from several threads; calls are answered one at a time.
+class Verifier {
+ public:
+  struct Impl;
+
+  static Status Create(const VerifierOptions& options, std::unique_ptr<Verifier>* out);
+  explicit Verifier(std::unique_ptr<Impl> impl);
+  ~Verifier();
+  Verifier(const Verifier&) = delete;
+  Verifier& operator=(const Verifier&) = delete;
+
+  bool on_gpu() const;  // whether large batches go to the GPU now
+  // "gpu (NVIDIA H100 80GB HBM3)", "cpu", "cpu (auto: no usable GPU: ...)".
+  std::string description() const;
+  VerifierStats stats() const;
+  unsigned cpu_threads() const;
+
+  // verdicts[i] = 1 if checks[i] is valid, 0 if not: the verdict of
+  // verify_check(checks[i]). InvalidArgument, with nothing written, if the
+  // sizes differ.
+  Status verify(std::span<const Check> checks, std::span<uint8_t> verdicts);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil

@@ -1,0 +1,133 @@
+// vigil::Verifier: sends a batch's secp256k1 checks to the GPU when there is
+// one and the batch is large enough, everything else to the CPU pool, and
+// redoes a failed GPU call on the CPU.
+#include "vigil/verifier.hpp"
+
+#include <algorithm>
+
+#include "secp_prepare.hpp"
+#include "verifier_impl.hpp"
+#include "vigil/device.hpp"
+#include "vigil/worker_pool.hpp"
+
+namespace vigil {
+
+Verifier::Impl::Impl(const VerifierOptions& opts, std::unique_ptr<gpu::VerifyDevice> dev, std::string reason)
+    : options(opts), device(std::move(dev)), cpu_reason(std::move(reason)), cpu(CpuVerifierOptions{opts.cpu_threads}) {}
+
+std::unique_ptr<Verifier> make_verifier(const VerifierOptions& options, std::unique_ptr<gpu::VerifyDevice> device) {
+  return std::make_unique<Verifier>(std::make_unique<Verifier::Impl>(options, std::move(device), ""));
+}
+
+Status Verifier::Create(const VerifierOptions& options, std::unique_ptr<Verifier>* out) {
+  std::unique_ptr<gpu::VerifyDevice> device;
+  std::string reason;
+  if (options.backend != Backend::kCpu) {
+    std::vector<GpuDeviceInfo> gpus;
+    Status s = probe_gpus(&gpus);
+    if (s.ok()) s = gpu::open_cuda_verify_device(options.gpu_device, &device);
+    if (!s.ok()) {
+      if (options.backend == Backend::kGpu) return s;
+      reason = "auto: " + s.message();
+    }
+  }
+  *out = std::make_unique<Verifier>(std::make_unique<Impl>(options, std::move(device), std::move(reason)));
+  return Status::Ok();
+}
+
+Verifier::Verifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Verifier::~Verifier() = default;
+
+bool Verifier::on_gpu() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->device && impl_->device->usable();
+}
+
+std::string Verifier::description() const {
+  std::lock_guard lock(impl_->mu);
+  const Impl& m = *impl_;
+  if (m.device && m.device->usable()) return "gpu (" + m.device->name() + ")";
+  if (m.device) return "cpu (GPU " + m.device->name() + " failed: " + m.stats.last_gpu_error + ")";
+  return m.cpu_reason.empty() ? "cpu" : "cpu (" + m.cpu_reason + ")";
+}
+
+VerifierStats Verifier::stats() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->stats;
+}
+
+unsigned Verifier::cpu_threads() const { return impl_->cpu.threads(); }
+
+namespace {
+
+// Verifies checks[idx[k]] for k in [begin, end) on the device; false (and
+// the error recorded) if the device call failed.
+bool verify_on_gpu(Verifier::Impl& m, std::span<const Check> checks, std::span<const uint32_t> idx,
+                   std::span<uint8_t> verdicts) {
+  const size_t n = idx.size();
+  m.arena_offset.resize(n + 1);
+  m.arena_offset[0] = 0;
+  for (size_t k = 0; k < n; ++k) m.arena_offset[k + 1] = m.arena_offset[k] + secp_arena_bytes(checks[idx[k]]);
+  m.arena.resize(m.arena_offset[n]);
+  m.wire.resize(n);
+  m.gpu_verdicts.resize(n);
+  // DER parsing and packing on all cores.
+  m.cpu.pool().parallel_for(n, 256, [&](size_t b, size_t e) {
+    for (size_t k = b; k < e; ++k) prepare_secp_check(checks[idx[k]], &m.wire[k], m.arena.data(), m.arena_offset[k]);
+  });
+  Status s = m.device->verify_secp(m.wire, ByteView(m.arena.data(), m.arena.size()), m.gpu_verdicts);
+  if (!s.ok()) {
+    ++m.stats.gpu_fallbacks;
+    m.stats.last_gpu_error = s.ToString();
+    return false;
+  }
+  ++m.stats.gpu_calls;
+  m.stats.gpu_checks += n;
+  m.stats.gpu_kernel_seconds += m.device->last_kernel_seconds();
+  for (size_t k = 0; k < n; ++k) verdicts[idx[k]] = m.gpu_verdicts[k];
+  return true;
+}
+
+// Verifies checks[idx[k]] for every k on the CPU pool.
+void verify_on_cpu(Verifier::Impl& m, std::span<const Check> checks, std::span<const uint32_t> idx,
+                   std::span<uint8_t> verdicts) {
+  m.stats.cpu_checks += idx.size();
+  m.cpu.pool().parallel_for(idx.size(), 4, [&](size_t b, size_t e) {
+    for (size_t k = b; k < e; ++k) verdicts[idx[k]] = verify_check(checks[idx[k]]) ? 1 : 0;
+  });
+}
+
+}  // namespace
+
+Status Verifier::verify(std::span<const Check> checks, std::span<uint8_t> verdicts) {
+  if (checks.size() != verdicts.size())
+    return Status::InvalidArgument("verify: " + std::to_string(checks.size()) + " checks but " +
+                                   std::to_string(verdicts.size()) + " verdict slots");
+  if (checks.size() > UINT32_MAX) return Status::InvalidArgument("verify: more than 2^32 - 1 checks in one batch");
+  std::lock_guard lock(impl_->mu);
+  Impl& m = *impl_;
+  const bool gpu_ready = m.device && m.device->usable();
+  size_t secp_count = 0;
+  if (gpu_ready) {
+    for (const Check& c : checks) secp_count += secp_kernel_scheme(c.scheme);
+  }
+  if (!gpu_ready || secp_count == 0 || secp_count < m.options.gpu_min_checks) {
+    m.stats.cpu_checks += checks.size();
+    return m.cpu.verify(checks, verdicts);
+  }
+  // The secp256k1 checks go to the GPU in calls of at most gpu_max_checks;
+  // the rest (and any call that fails) to the CPU.
+  std::vector<uint32_t> gpu_idx, cpu_idx;
+  gpu_idx.reserve(secp_count);
+  cpu_idx.reserve(checks.size() - secp_count);
+  for (uint32_t i = 0; i < checks.size(); ++i) (secp_kernel_scheme(checks[i].scheme) ? gpu_idx : cpu_idx).push_back(i);
+  const size_t per_call = std::max<size_t>(1, m.options.gpu_max_checks);
+  for (size_t begin = 0; begin < gpu_idx.size(); begin += per_call) {
+    std::span<const uint32_t> part = std::span<const uint32_t>(gpu_idx).subspan(begin, std::min(per_call, gpu_idx.size() - begin));
+    if (!(m.device->usable() && verify_on_gpu(m, checks, part, verdicts))) verify_on_cpu(m, checks, part, verdicts);
+  }
+  verify_on_cpu(m, checks, cpu_idx, verdicts);
+  return Status::Ok();
+}
+
+}  // namespace vigil

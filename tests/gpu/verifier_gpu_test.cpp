@@ -1,0 +1,41 @@
+// vigil::Verifier on a real GPU against the CPU reference and the
+// differential oracle. Skipped where there is no usable GPU.
+#include <gtest/gtest.h>
+
+#include "differential/generator.hpp"
+#include "pipeline/verifier_conformance.hpp"
+#include "util/test_util.hpp"
+
+namespace vigil::test {
+namespace {
+
+class VerifierGpu : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    VerifierOptions o;
+    o.backend = Backend::kGpu;
+    o.gpu_min_checks = 0;
+    Status s = Verifier::Create(o, &verifier_);
+    if (!s.ok()) GTEST_SKIP() << "no usable GPU: " << s.ToString();
+  }
+  void TearDown() override {
+    if (!verifier_) return;
+    const VerifierStats st = verifier_->stats();
+    EXPECT_EQ(st.gpu_fallbacks, 0u) << "a GPU call failed: " << st.last_gpu_error;
+    EXPECT_GT(st.gpu_calls, 0u);
+  }
+  std::unique_ptr<Verifier> verifier_;
+};
+
+TEST_F(VerifierGpu, CorruptedChecksAreExactlyTheFailingOnes) {
+  check_corruptions_found(*verifier_, test_seed(), {0, 1, 31, 32, 33, 1000, size_t{1} << 20});
+}
+
+TEST_F(VerifierGpu, GeneratedChecksOfAllSchemesMatchTheOracle) {
+  check_generated(*verifier_, test_seed(), difftest::diff_n(20000));
+}
+
+TEST_F(VerifierGpu, ParsedKeys) { check_parsed_keys(*verifier_, test_seed()); }
+
+}  // namespace
+}  // namespace vigil::test

@@ -1,0 +1,27 @@
+// Checks of a vigil::Verifier against the single-check CPU reference, shared
+// by the emulated-device tests and the GPU tests.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "vigil/verifier.hpp"
+
+namespace vigil::test {
+
+// Batches of each size (random mixes of ecdsa, ecdsa-lows, ecdsa-bitcoin and
+// schnorr, valid signatures tiled from a pool), with random checks corrupted
+// (one bit flipped in key, message or signature): the failing indices must be
+// exactly the corrupted ones.
+void check_corruptions_found(Verifier& verifier, uint64_t seed, const std::vector<size_t>& sizes);
+
+// `n` random and hostile checks per scheme from the differential generator
+// (all five schemes, shuffled into one batch): every verdict must be the
+// oracle's (libsecp256k1 / libsodium called directly).
+void check_generated(Verifier& verifier, uint64_t seed, size_t n_per_scheme);
+
+// Pre-parsed keys (parse_public_key) for ecdsa and schnorr checks, and keys
+// of the wrong family, in one batch: verdicts equal verify_check's.
+void check_parsed_keys(Verifier& verifier, uint64_t seed);
+
+}  // namespace vigil::test

@@ -1,0 +1,115 @@
+// vigil::Verifier's dispatch on a machine without a GPU: the GPU path through
+// an emulated device that runs the kernel code on the host, fallbacks through
+// devices that fail on purpose, and the CPU path.
+#include <gtest/gtest.h>
+
+#include "pipeline/emulated_verify_device.hpp"
+#include "pipeline/verifier_conformance.hpp"
+#include "util/test_util.hpp"
+#include "verifier_impl.hpp"
+
+namespace vigil::test {
+namespace {
+
+VerifierOptions emulated_options() {
+  VerifierOptions o;
+  o.gpu_min_checks = 0;
+  o.gpu_max_checks = 300;  // several device calls per large batch
+  return o;
+}
+
+TEST(VerifierEmulated, CorruptedChecksAreExactlyTheFailingOnes) {
+  auto v = make_verifier(emulated_options(), make_emulated_verify_device());
+  check_corruptions_found(*v, test_seed(), {0, 1, 31, 32, 33, 1000});
+  const VerifierStats st = v->stats();
+  EXPECT_GE(st.gpu_calls, 5u);
+  EXPECT_EQ(st.gpu_fallbacks, 0u);
+  EXPECT_EQ(st.cpu_checks, 0u);  // every check was a secp256k1 one
+}
+
+TEST(VerifierEmulated, GeneratedChecksOfAllSchemesMatchTheOracle) {
+  auto v = make_verifier(emulated_options(), make_emulated_verify_device());
+  check_generated(*v, test_seed(), 400);
+  const VerifierStats st = v->stats();
+  EXPECT_EQ(st.gpu_checks, 4 * 400u);  // secp256k1 on the device
+  EXPECT_EQ(st.cpu_checks, 400u);      // ed25519 on the CPU
+}
+
+TEST(VerifierEmulated, ParsedKeys) {
+  auto v = make_verifier(emulated_options(), make_emulated_verify_device());
+  check_parsed_keys(*v, test_seed());
+  EXPECT_GT(v->stats().gpu_checks, 0u);
+}
+
+TEST(VerifierEmulated, SmallBatchesStayOnTheCpu) {
+  VerifierOptions o = emulated_options();
+  o.gpu_min_checks = 100;
+  auto v = make_verifier(o, make_emulated_verify_device());
+  check_corruptions_found(*v, test_seed(), {99});
+  EXPECT_EQ(v->stats().gpu_calls, 0u);
+  EXPECT_EQ(v->stats().cpu_checks, 99u);
+  check_corruptions_found(*v, test_seed(), {100});
+  EXPECT_EQ(v->stats().gpu_checks, 100u);
+}
+
+TEST(VerifierFallback, FailedCallsAreRedoneOnTheCpu) {
+  auto v = make_verifier(emulated_options(), make_failing_verify_device(/*sticky=*/false));
+  check_corruptions_found(*v, test_seed(), {1, 33, 1000});
+  const VerifierStats st = v->stats();
+  EXPECT_EQ(st.gpu_calls, 0u);
+  EXPECT_EQ(st.gpu_fallbacks, 1u + 1u + 4u);  // 1000 checks are 4 calls of at most 300
+  EXPECT_EQ(st.cpu_checks, 1034u);
+  EXPECT_NE(st.last_gpu_error.find("injected fault"), std::string::npos);
+  EXPECT_TRUE(v->on_gpu());  // not sticky: the device stays in use
+}
+
+TEST(VerifierFallback, AStickyFaultMidBatchMovesTheRestToTheCpu) {
+  // The first two calls succeed, the third faults and the device is gone.
+  auto v = make_verifier(emulated_options(), make_failing_verify_device(/*sticky=*/true, /*fail_after=*/2));
+  check_corruptions_found(*v, test_seed(), {1000});
+  const VerifierStats st = v->stats();
+  EXPECT_EQ(st.gpu_calls, 2u);
+  EXPECT_EQ(st.gpu_checks, 600u);
+  EXPECT_EQ(st.gpu_fallbacks, 1u);
+  EXPECT_EQ(st.cpu_checks, 400u);  // the failed call and the one after it
+  EXPECT_FALSE(v->on_gpu());
+  EXPECT_NE(v->description().find("failed"), std::string::npos) << v->description();
+  check_generated(*v, test_seed(), 50);  // later batches: CPU only, still right
+}
+
+TEST(VerifierCpu, CpuBackend) {
+  VerifierOptions o;
+  o.backend = Backend::kCpu;
+  std::unique_ptr<Verifier> v;
+  ASSERT_TRUE(Verifier::Create(o, &v).ok());
+  EXPECT_FALSE(v->on_gpu());
+  EXPECT_EQ(v->description(), "cpu");
+  check_corruptions_found(*v, test_seed(), {0, 1, 33});
+  EXPECT_EQ(v->stats().gpu_calls, 0u);
+}
+
+TEST(VerifierCpu, SizeMismatchIsAnErrorAndWritesNothing) {
+  auto v = make_verifier(emulated_options(), make_emulated_verify_device());
+  std::vector<Check> checks(3);
+  std::vector<uint8_t> verdicts(2, 7);
+  EXPECT_EQ(v->verify(checks, verdicts).code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(verdicts, std::vector<uint8_t>(2, 7));
+}
+
+TEST(VerifierCpu, GpuBackendWithoutAGpuFailsOrWorks) {
+  VerifierOptions o;
+  o.backend = Backend::kGpu;
+  std::unique_ptr<Verifier> v;
+  Status s = Verifier::Create(o, &v);
+  if (s.ok()) {
+    EXPECT_TRUE(v->on_gpu());  // a machine with a GPU
+  } else {
+    EXPECT_TRUE(s.code() == Status::Code::kDeviceError || s.code() == Status::Code::kNotSupported) << s.ToString();
+    o.backend = Backend::kAuto;
+    ASSERT_TRUE(Verifier::Create(o, &v).ok());
+    EXPECT_NE(v->description().find("auto:"), std::string::npos) << v->description();
+  }
+}
+
+}  // namespace
+}  // namespace vigil::test
