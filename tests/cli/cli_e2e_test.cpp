@@ -83,11 +83,13 @@ VerifyInput make_verify_input(uint64_t seed, size_t per_scheme) {
   return in;
 }
 
-void expect_summary(const ProcessResult& r, size_t checks, size_t valid) {
+// `backend`: what the summary must name ("backend cpu" for --backend cpu;
+// "backend " where the machine decides).
+void expect_summary(const ProcessResult& r, size_t checks, size_t valid, const std::string& backend = "backend ") {
   const std::string want = "vigil verify: " + std::to_string(checks) + " checks, " + std::to_string(valid) +
                            " valid, " + std::to_string(checks - valid) + " invalid";
   EXPECT_NE(r.err.find(want), std::string::npos) << "want '" << want << "' in stderr: " << r.err;
-  EXPECT_NE(r.err.find("backend cpu"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(backend), std::string::npos) << r.err;
 }
 
 size_t cli_checks_per_scheme() { return std::max<size_t>(diff_n() / 30, 60); }
@@ -131,7 +133,7 @@ TEST(VigilVerify, GeneratedFileGivesTheOracleVerdictsLineForLine) {
     ProcessResult v = vigil(dir, args);
     EXPECT_EQ(v.exit_code, 0) << args[1] << " " << args[2] << "\n" << describe(v);
     EXPECT_EQ(v.out, in.expected) << args[1] << " " << args[2];
-    expect_summary(v, in.checks, in.valid);
+    expect_summary(v, in.checks, in.valid, args[2] == "cpu" ? "backend cpu" : "backend ");
   }
   ProcessResult one = vigil(dir, {"verify", "--threads", "1", path});
   EXPECT_NE(one.err.find(", 1 threads"), std::string::npos) << one.err;

@@ -4,22 +4,18 @@
 #include "check_lines.hpp"
 #include "commands.hpp"
 #include "line_reader.hpp"
-#include "vigil/verify.hpp"
+#include "vigil/verifier.hpp"
 
 namespace vigil::cli {
 
 int run_verify(const VerifyOptions& options) {
-  bool use_gpu = false;
-  std::string backend;
-  if (!choose_backend_or_report("verify", options.backend, "signature verification", /*gpu_kernel_exists=*/false, &use_gpu,
-                                &backend))
-    return 2;
+  std::unique_ptr<Verifier> verifier;
+  if (!make_verifier_or_report("verify", options.backend, options.threads, &verifier).ok()) return 2;
   LineReader reader(options.input);
   if (!reader.ok()) {
     std::fprintf(stderr, "vigil verify: cannot open %s\n", options.input.c_str());
     return 2;
   }
-  CpuVerifier verifier(CpuVerifierOptions{options.threads});
   auto start = std::chrono::steady_clock::now();
 
   // Verdicts are kept until the end: a malformed line anywhere means nothing
@@ -31,7 +27,7 @@ int run_verify(const VerifyOptions& options) {
   auto flush = [&] {
     size_t done = verdicts.size();
     verdicts.resize(done + chunk.size());
-    Status s = verifier.verify(chunk.checks(), std::span<uint8_t>(verdicts).subspan(done));
+    Status s = verifier->verify(chunk.checks(), std::span<uint8_t>(verdicts).subspan(done));
     chunk.clear();
     return s;
   };
@@ -81,7 +77,9 @@ int run_verify(const VerifyOptions& options) {
   }
   std::fprintf(stderr, "vigil verify: %zu checks, %zu valid, %zu invalid in %.3f s (%.0f checks/s), backend %s, %u threads\n",
                verdicts.size(), valid, verdicts.size() - valid, seconds,
-               seconds > 0 ? static_cast<double>(verdicts.size()) / seconds : 0.0, backend.c_str(), verifier.threads());
+               seconds > 0 ? static_cast<double>(verdicts.size()) / seconds : 0.0, verifier->description().c_str(),
+               verifier->cpu_threads());
+  report_verifier_fallbacks("verify", *verifier);
   return 0;
 }
 

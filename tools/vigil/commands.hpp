@@ -8,6 +8,7 @@
 
 #include "vigil/backend.hpp"
 #include "vigil/hasher.hpp"
+#include "vigil/verifier.hpp"
 
 namespace vigil::cli {
 
@@ -37,22 +38,17 @@ struct HashOptions {
 };
 int run_hash(const HashOptions& options);
 
-// The backend to use for `work` (a phrase such as "signature verification").
-// Returns false, with a message naming what is missing, when `--backend gpu`
-// was asked for and cannot be honoured: a GPU run is never silently replaced
-// by a CPU run. `description` says what was chosen and why.
-bool choose_backend(Backend requested, const char* work, bool gpu_kernel_exists, bool* use_gpu,
-                    std::string* description);
-// choose_backend for subcommand `command`, printing "vigil <command>: <why>"
-// on stderr when it fails.
-bool choose_backend_or_report(const char* command, Backend requested, const char* work, bool gpu_kernel_exists,
-                              bool* use_gpu, std::string* description);
-
 // A Hasher for subcommand `command`; with `--backend gpu` and no usable GPU,
 // prints "vigil <command>: <why>" on stderr and returns the error.
 Status make_hasher_or_report(const char* command, Backend requested, std::unique_ptr<Hasher>* out);
 // On stderr: "vigil <command>: <n> <what>, backend <description>", and the
 // GPU failures redone on the CPU, if any.
 void report_hasher(const char* command, size_t n, const char* what, const Hasher& hasher);
+
+// A Verifier for subcommand `command`, as make_hasher_or_report.
+Status make_verifier_or_report(const char* command, Backend requested, unsigned threads,
+                               std::unique_ptr<Verifier>* out);
+// On stderr: the GPU failures redone on the CPU, if any.
+void report_verifier_fallbacks(const char* command, const Verifier& verifier);
 
 }  // namespace vigil::cli
