@@ -9,18 +9,9 @@ if(TARGET vigil_tool)
   add_dependencies(vigil_cli_tests vigil_tool)
 
   # The long differential run: 10^6 generated checks per scheme through
-  # `vigil verify`, compared with the oracle line for line. Registered only
-  # when VIGIL_LONG_TESTS is ON at configure time (the option, or the
-  # environment variable of that name); label `long`.
-  set(_vigil_long_default OFF)
-  if(DEFINED ENV{VIGIL_LONG_TESTS})
-    if("$ENV{VIGIL_LONG_TESTS}")
-      set(_vigil_long_default ON)
-    endif()
-  endif()
-  option(VIGIL_LONG_TESTS "Register the long differential runs of vigil verify (label long)" ${_vigil_long_default})
+  # `vigil verify` (on the GPU where there is one), compared with the oracle
+  # line for line. Label `long`, registered with VIGIL_LONG_TESTS.
   if(VIGIL_LONG_TESTS AND TARGET vigil_gen_checks)
-    set(VIGIL_LONG_COUNT 1000000 CACHE STRING "Generated checks per scheme in the long runs")
     foreach(scheme ecdsa ecdsa-lows ecdsa-bitcoin schnorr ed25519-strict)
       add_test(NAME vigil_long_verify_${scheme}
         COMMAND ${CMAKE_COMMAND}
