@@ -30,6 +30,18 @@ struct Fe {
 // 2^256 mod p = 2^32 + 977, the folding constant (its low limb; the high limb is 1).
 inline constexpr uint32_t kFoldLow = 977;
 
+// The full 64-bit product of two 32-bit limbs. On the GPU, spelled with the
+// 32-bit multiply intrinsics: written as a 64-bit multiply of widened
+// operands, nvcc emitted mul.lo.s64 (a multi-instruction 64x64 multiply)
+// wherever it lost track of the operands' upper halves being zero.
+VIGIL_HD inline uint64_t mul_wide(uint32_t a, uint32_t b) {
+#if defined(__CUDA_ARCH__)
+  return (uint64_t{__umulhi(a, b)} << 32) | (a * b);
+#else
+  return uint64_t{a} * b;
+#endif
+}
+
 VIGIL_HD inline Fe fe_from_int(uint32_t v) {
   Fe r{};
   r.n[0] = v;
@@ -173,7 +185,7 @@ VIGIL_HD inline Fe fe_reduce_512(const uint32_t t[16]) {
   uint64_t c = 0;
 VIGIL_UNROLL
   for (int i = 0; i < 8; ++i) {
-    c += uint64_t{t[i]} + uint64_t{t[8 + i]} * kFoldLow;
+    c += uint64_t{t[i]} + mul_wide(t[8 + i], kFoldLow);
     if (i > 0) c += t[7 + i];  // t_hi << 32
     r.n[i] = static_cast<uint32_t>(c);
     c >>= 32;
@@ -195,7 +207,7 @@ VIGIL_UNROLL
     uint64_t c = 0;
 VIGIL_UNROLL
     for (int j = 0; j < 8; ++j) {
-      c += uint64_t{a.n[i]} * b.n[j] + t[i + j];
+      c += mul_wide(a.n[i], b.n[j]) + t[i + j];
       t[i + j] = static_cast<uint32_t>(c);
       c >>= 32;
     }
@@ -214,7 +226,7 @@ VIGIL_UNROLL
     uint64_t c = 0;
 VIGIL_UNROLL
     for (int j = i + 1; j < 8; ++j) {
-      c += uint64_t{a.n[i]} * a.n[j] + t[i + j];
+      c += mul_wide(a.n[i], a.n[j]) + t[i + j];
       t[i + j] = static_cast<uint32_t>(c);
       c >>= 32;
     }
@@ -224,7 +236,7 @@ VIGIL_UNROLL
   uint64_t c = 0;
 VIGIL_UNROLL
   for (int i = 0; i < 8; ++i) {
-    const uint64_t sq = uint64_t{a.n[i]} * a.n[i];
+    const uint64_t sq = mul_wide(a.n[i], a.n[i]);
     c += (uint64_t{t[2 * i]} << 1) + static_cast<uint32_t>(sq);
     t[2 * i] = static_cast<uint32_t>(c);
     c >>= 32;
@@ -241,7 +253,7 @@ VIGIL_HD inline Fe fe_mul_small(const Fe& a, uint32_t k) {
   uint64_t c = 0;
 VIGIL_UNROLL
   for (int i = 0; i < 8; ++i) {
-    c += uint64_t{a.n[i]} * k;
+    c += mul_wide(a.n[i], k);
     t[i] = static_cast<uint32_t>(c);
     c >>= 32;
   }

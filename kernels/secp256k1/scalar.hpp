@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "common/hd.hpp"
+#include "secp256k1/field.hpp"  // mul_wide
 
 namespace vigil::secp {
 
@@ -157,7 +158,7 @@ VIGIL_UNROLL
     uint64_t c = 0;
 VIGIL_UNROLL
     for (int j = 0; j < 8; ++j) {
-      c += uint64_t{a[i]} * b[j] + t[i + j];
+      c += mul_wide(a[i], b[j]) + t[i + j];
       t[i + j] = static_cast<uint32_t>(c);
       c >>= 32;
     }
@@ -175,7 +176,7 @@ VIGIL_UNROLL
     uint64_t c = 0;
 VIGIL_UNROLL
     for (int j = 0; j < 5; ++j) {
-      c += uint64_t{hi[i]} * complement_limb(j) + out[i + j];
+      c += mul_wide(hi[i], complement_limb(j)) + out[i + j];
       out[i + j] = static_cast<uint32_t>(c);
       c >>= 32;
     }
