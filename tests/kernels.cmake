@@ -5,5 +5,14 @@ target_link_libraries(vigil_kernel_host_tests PRIVATE vigil_emulation)
 
 # The secp256k1 kernels' math, compiled for the host, against libsecp256k1
 # (and OpenSSL for the field).
-vigil_add_test(vigil_secp_host_tests SOURCES kernels/secp256k1_scheme_test.cpp LABELS unit differential TIMEOUT 1800)
+vigil_add_test(vigil_secp_host_tests SOURCES kernels/secp256k1_scheme_test.cpp kernels/secp256k1_math_test.cpp LABELS unit differential TIMEOUT 1800)
 target_link_libraries(vigil_secp_host_tests PRIVATE vigil_emulation vigil_diffsupport)
+
+# Long run: 10^6 random and hostile checks per secp256k1 scheme through the
+# host-compiled kernels, against libsecp256k1.
+if(VIGIL_LONG_TESTS)
+  add_test(NAME vigil_long_secp_kernel_host
+    COMMAND vigil_secp_host_tests --gtest_filter=Schemes/SecpKernelDiff.*)
+  set_tests_properties(vigil_long_secp_kernel_host PROPERTIES
+    ENVIRONMENT VIGIL_DIFF_N=${VIGIL_LONG_COUNT} LABELS long TIMEOUT 7200 RUN_SERIAL TRUE)
+endif()

@@ -11,3 +11,5 @@ vigil_add_test(vigil_vector_tests
     vectors/der_bip66_test.cpp
   LABELS vectors)
 target_link_libraries(vigil_vector_tests PRIVATE ZLIB::ZLIB)
+# The kernel path run on the host (pipeline/secp_prepare.hpp, verify_secp_on_host).
+target_link_libraries(vigil_vector_tests PRIVATE vigil_emulation)

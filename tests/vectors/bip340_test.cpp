@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "secp_prepare.hpp"
 #include "vectors/vector_files.hpp"
 #include "vigil/verify.hpp"
 
@@ -122,6 +123,54 @@ TEST(Bip340, TestVectors) {
   }
   EXPECT_EQ(signed_here, 8u);  // vectors 0-3 and 15-18
   EXPECT_EQ(bad_keys, 2u);     // vectors 5 (not on the curve) and 14 (x >= p)
+}
+
+// The same vectors through the GPU path run on the host (verify_secp_on_host:
+// the CPU preparation of the wire format, then the kernels' math), with every
+// key form the test above uses: the file's verdict, and the CPU path's.
+TEST(Bip340, KernelPath) {
+  std::vector<Bip340Vector> vectors = load();
+  ASSERT_EQ(vectors.size(), 19u);
+  size_t accepted = 0, rejected = 0, preparsed = 0;
+  for (const Bip340Vector& v : vectors) {
+    Check check{Scheme::kSchnorr, v.public_key, v.message, v.signature, nullptr};
+    const bool kernel = verify_secp_on_host(check);
+    EXPECT_EQ(kernel, v.expected) << v.id() << ": kernel path vs the file";
+    EXPECT_EQ(kernel, verify_check(check)) << v.id() << ": kernel path vs CPU path";
+    (kernel ? accepted : rejected)++;
+
+    ParsedPublicKey parsed;
+    if (parse_public_key(Scheme::kSchnorr, v.public_key, &parsed)) {
+      ++preparsed;
+      Check pre{Scheme::kSchnorr, {}, v.message, v.signature, &parsed};
+      EXPECT_EQ(verify_secp_on_host(pre), v.expected) << v.id() << ": kernel path, pre-parsed key";
+      Bytes compressed = {0x02};
+      compressed.insert(compressed.end(), v.public_key.begin(), v.public_key.end());
+      ParsedPublicKey ecdsa_key;
+      ASSERT_TRUE(parse_public_key(Scheme::kEcdsa, compressed, &ecdsa_key)) << v.id();
+      Check wrong_family{Scheme::kSchnorr, {}, v.message, v.signature, &ecdsa_key};
+      EXPECT_FALSE(verify_secp_on_host(wrong_family)) << v.id() << ": kernel path, ECDSA-family pre-parsed key";
+    }
+    // A valid signature with one bit of s, of r or of the message flipped fails.
+    if (v.expected) {
+      for (size_t at : {size_t{0}, size_t{40}}) {
+        Bytes sig = v.signature;
+        sig[at] ^= 0x01;
+        Check bad{Scheme::kSchnorr, v.public_key, v.message, sig, nullptr};
+        EXPECT_FALSE(verify_secp_on_host(bad)) << v.id() << ": kernel path, signature byte " << at << " flipped";
+      }
+      if (!v.message.empty()) {
+        Bytes msg = v.message;
+        msg.back() ^= 0x80;
+        Check bad{Scheme::kSchnorr, v.public_key, msg, v.signature, nullptr};
+        EXPECT_FALSE(verify_secp_on_host(bad)) << v.id() << ": kernel path, message flipped";
+      }
+    }
+  }
+  EXPECT_EQ(accepted + rejected, 19u);
+  EXPECT_GT(accepted, 0u);
+  EXPECT_GT(rejected, 0u);
+  EXPECT_EQ(preparsed, 17u);  // all but vectors 5 and 14
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "secp_prepare.hpp"
 #include "vectors/vector_files.hpp"
 #include "verify/backends.hpp"
 #include "vigil/verify.hpp"
@@ -398,6 +399,55 @@ TEST_F(WycheproofEcdsa, OneCpuVerifierBatch) {
   EXPECT_LT(ones, checks.size());
 }
 
+// Every case under all three schemes and four key forms through the GPU path
+// run on the host (verify_secp_on_host: the CPU preparation of the wire
+// format, then the kernels' math): the verdict of libsecp256k1 called
+// directly under the scheme's rules (as in the tests above), which is the
+// file's wherever the file decides, and the CPU path's.
+TEST_F(WycheproofEcdsa, KernelPath) {
+  size_t checks = 0, accepted = 0, file_decided = 0;
+  for (const EcdsaCase& c : file_.cases) {
+    const secp256k1_pubkey& key = file_.groups[c.group].key;
+    bool listed = false;
+    for (const LaxAccepted& l : kBitcoinCoreLaxAccepts) listed |= l.tc_id == c.tc_id;
+    for (Scheme scheme : kEcdsaSchemes) {
+      bool ref = false;
+      if (scheme == Scheme::kEcdsa) {
+        ref = ref_ecdsa_any_s(ctx_.get(), key, c);
+      } else if (scheme == Scheme::kEcdsaLowS) {
+        ref = ref_ecdsa_low_s(ctx_.get(), key, c);
+      } else {
+        secp256k1_ecdsa_signature lax;
+        if (cpu::parse_der_lax(nonnull(c.sig), &lax)) {
+          secp256k1_ecdsa_signature_normalize(ctx_.get(), &lax, &lax);
+          ref = secp256k1_ecdsa_verify(ctx_.get(), &lax, c.digest.data(), &key) == 1;
+        }
+      }
+      // The file's verdict, where it gives one for this scheme: any S
+      // (ecdsa, ecdsa-bitcoin), the lax rules' extra acceptances listed above.
+      const bool file_applies = c.result != "acceptable" && scheme != Scheme::kEcdsaLowS;
+      const bool file_verdict = c.result == "valid" || (scheme == Scheme::kEcdsaBitcoin && listed);
+      for (KeyForm form : kKeyForms) {
+        const Check check = make_check(c, scheme, form);
+        const bool kernel = verify_secp_on_host(check);
+        ++checks;
+        accepted += kernel;
+        const std::string where = c.id() + ", " + std::string(scheme_name(scheme)) + ", " + key_form_name(form);
+        EXPECT_EQ(kernel, ref) << where << ": kernel path vs libsecp256k1 direct";
+        EXPECT_EQ(kernel, verify_check(check)) << where << ": kernel path vs CPU path";
+        if (file_applies) {
+          ++file_decided;
+          EXPECT_EQ(kernel, file_verdict) << where << ": kernel path vs the file";
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checks, 476u * 3 * 4);
+  EXPECT_GT(accepted, 0u);
+  EXPECT_LT(accepted, checks);
+  EXPECT_GT(file_decided, checks / 2);
+}
+
 // tcId 21 has an empty signature. The natural view of an empty byte vector has
 // a null data pointer; the API promises that a bad signature or key is an
 // invalid check (verdict 0), never an error. Each call runs in a child process
@@ -420,6 +470,10 @@ TEST_F(WycheproofEcdsa, EmptySignatureAsNullView) {
     Check empty_key{s, ByteView{}, tc21->digest, nonnull(tc21->sig), nullptr};
     EXPECT_EXIT(std::_Exit(verify_check(empty_key) ? 1 : 0), ::testing::ExitedWithCode(0), "")
         << "public key as ByteView{}: must return 0, not abort";
+    EXPECT_EXIT(std::_Exit(verify_secp_on_host(empty_sig) ? 1 : 0), ::testing::ExitedWithCode(0), "")
+        << tc21->id() << " with the signature as ByteView{}, kernel path: must return 0, not abort";
+    EXPECT_EXIT(std::_Exit(verify_secp_on_host(empty_key) ? 1 : 0), ::testing::ExitedWithCode(0), "")
+        << "public key as ByteView{}, kernel path: must return 0, not abort";
     EXPECT_EXIT(
         {
           ParsedPublicKey p;
