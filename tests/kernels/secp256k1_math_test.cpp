@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <secp256k1.h>
 #include <secp256k1_extrakeys.h>
 
@@ -225,13 +226,13 @@ std::vector<U256> field_edges() {
                      0xFFFFFFFFull, 0xFFFFFFFFFFFFFFFFull})
     v.push_back(u256_word(w));
   for (int64_t k : {-3, -2, -1, 0, 1, 2, 977, 978})
-    v.push_back(u256_of(bn_add_i(p, k).get()));  // p-3 .. p+978 (p+977 = 2^256 - 2^32)
+    v.push_back(u256_of(bn_add_i(p, k).get()));                          // p-3 .. p+978 (p+977 = 2^256 - 2^32)
   v.push_back(u256_of(bn_add(p, bn_word(0x100000000ull).get()).get()));  // 2^256 - 977
   v.push_back(u256_hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFE"));
   v.push_back(u256_hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"));
   v.push_back(u256_hex("FFFFFFFEFFFFFFFEFFFFFFFEFFFFFFFEFFFFFFFEFFFFFFFEFFFFFFFEFFFFFFFE"));
   v.push_back(u256_hex("8000000000000000000000000000000000000000000000000000000000000000"));
-  v.push_back(u256_hex("100000000000000000000000000000000"));  // 2^128
+  v.push_back(u256_hex("100000000000000000000000000000000"));                                 // 2^128
   v.push_back(u256_hex("7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF7FFFFE17"));  // (p-1)/2
   v.push_back(u256_hex("7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF7FFFFE18"));  // (p+1)/2
   v.push_back(fe_raw(secp::beta()));
@@ -266,7 +267,9 @@ U256 random_field_input(std::mt19937_64& rng) {
 void check_field_pair(Mismatches& bad, const U256& a, const U256& b) {
   const ModRef& F = field_ref();
   const Fe fa = fe_of(a), fb = fe_of(b);
-  auto what = [&](const char* op) { return [&, op] { return std::string(op) + "(" + hex32(a) + ", " + hex32(b) + ")"; }; };
+  auto what = [&](const char* op) {
+    return [&, op] { return std::string(op) + "(" + hex32(a) + ", " + hex32(b) + ")"; };
+  };
   bad.check(fe_val(secp::fe_add(fa, fb)) == F.add(a, b), what("fe_add"));
   bad.check(fe_val(secp::fe_sub(fa, fb)) == F.sub(a, b), what("fe_sub"));
   bad.check(fe_val(secp::fe_mul(fa, fb)) == F.mul(a, b), what("fe_mul"));
@@ -361,16 +364,38 @@ TEST(SecpField, ChainedWeakResults) {
       Fe r;
       U256 want;
       switch (op) {
-        case 0: r = secp::fe_add(x[s], x[t]); want = F.add(v[s], v[t]); break;
-        case 1: r = secp::fe_sub(x[s], x[t]); want = F.sub(v[s], v[t]); break;
-        case 2: r = secp::fe_mul(x[s], x[t]); want = F.mul(v[s], v[t]); break;
-        case 3: r = secp::fe_sqr(x[s]); want = F.sqr(v[s]); break;
-        case 4: r = secp::fe_neg(x[s]); want = F.neg(v[s]); break;
-        case 5: r = secp::fe_mul_small(x[s], 3); want = F.mul(v[s], u256_word(3)); break;
-        default: r = secp::fe_inv(x[s]); want = F.inv(v[s]); break;
+        case 0:
+          r = secp::fe_add(x[s], x[t]);
+          want = F.add(v[s], v[t]);
+          break;
+        case 1:
+          r = secp::fe_sub(x[s], x[t]);
+          want = F.sub(v[s], v[t]);
+          break;
+        case 2:
+          r = secp::fe_mul(x[s], x[t]);
+          want = F.mul(v[s], v[t]);
+          break;
+        case 3:
+          r = secp::fe_sqr(x[s]);
+          want = F.sqr(v[s]);
+          break;
+        case 4:
+          r = secp::fe_neg(x[s]);
+          want = F.neg(v[s]);
+          break;
+        case 5:
+          r = secp::fe_mul_small(x[s], 3);
+          want = F.mul(v[s], u256_word(3));
+          break;
+        default:
+          r = secp::fe_inv(x[s]);
+          want = F.inv(v[s]);
+          break;
       }
-      if (!bad.check(fe_val(r) == want, [&] { return "chain " + std::to_string(chain) + " step " +
-                                                      std::to_string(step) + " op " + std::to_string(op); }))
+      if (!bad.check(fe_val(r) == want, [&] {
+            return "chain " + std::to_string(chain) + " step " + std::to_string(step) + " op " + std::to_string(op);
+          }))
         break;
       x[d] = r;  // kept unnormalized
       v[d] = want;
@@ -564,7 +589,9 @@ TEST(SecpScalar, FromB32OverflowExactlyFromN) {
 void check_scalar_pair(Mismatches& bad, const U256& a, const U256& b) {
   const ModRef& N = order_ref();
   const Scalar sa = sc_of(a), sb = sc_of(b);
-  auto ctxs = [&](const char* op) { return [&, op] { return std::string(op) + "(" + hex32(a) + ", " + hex32(b) + ")"; }; };
+  auto ctxs = [&](const char* op) {
+    return [&, op] { return std::string(op) + "(" + hex32(a) + ", " + hex32(b) + ")"; };
+  };
   const U256 sum = sc_bytes(secp::scalar_add(sa, sb)), prod = sc_bytes(secp::scalar_mul(sa, sb));
   bad.check(sum == N.add(a, b), ctxs("scalar_add"));
   bad.check(prod == N.mul(a, b), ctxs("scalar_mul"));
@@ -687,7 +714,8 @@ void check_split(Mismatches& bad, const U256& k) {
   const secp::ScalarSplit sp = secp::scalar_split_lambda(sc_of(k));
   const U256 k1 = sc_raw(sp.k1), k2 = sc_raw(sp.k2);
   bad.check(N.less(k1) && N.less(k2), [&] { return "split of " + hex32(k) + ": halves not reduced"; });
-  bad.check(N.add(k1, N.mul(k2, lambda_bytes())) == k, [&] { return "split of " + hex32(k) + ": k1 + k2*lambda != k"; });
+  bad.check(N.add(k1, N.mul(k2, lambda_bytes())) == k,
+            [&] { return "split of " + hex32(k) + ": k1 + k2*lambda != k"; });
   const Bn two128 = bn_pow2(128);
   for (const U256* part : {&k1, &k2}) {
     const bool negative = ((*part)[0] & 0x80) != 0;
@@ -712,7 +740,8 @@ TEST(SecpScalar, SplitLambda) {
   // k = a + b * lambda for halves a, b around +-2^128.
   for (int64_t da : {-2, -1, 0, 1}) {
     for (int64_t db : {-2, -1, 0, 1}) {
-      const U256 a = u256_of(bn_add_i(bn_pow2(128).get(), da).get()), b = u256_of(bn_add_i(bn_pow2(128).get(), db).get());
+      const U256 a = u256_of(bn_add_i(bn_pow2(128).get(), da).get()),
+                 b = u256_of(bn_add_i(bn_pow2(128).get(), db).get());
       values.push_back(N.add(a, N.mul(b, l)));
       values.push_back(N.add(N.neg(a), N.mul(b, l)));
       values.push_back(N.add(a, N.mul(N.neg(b), l)));
@@ -753,8 +782,9 @@ void check_wnaf(Mismatches& bad, const U256& v, int w) {
     EXPECT_EQ(BN_add(acc, acc, term.get()), 1);
   }
   bad.check(shape_ok, [&] { return where() + ": a digit even, too large or too close to the previous one"; });
-  bad.check(count == last + 1, [&] { return where() + ": returned " + std::to_string(count) + ", last digit at " +
-                                            std::to_string(last); });
+  bad.check(count == last + 1, [&] {
+    return where() + ": returned " + std::to_string(count) + ", last digit at " + std::to_string(last);
+  });
   Bn value = bn_sub(pos.get(), neg.get());
   Bn want = (v[0] & 0x80) ? bn_sub(bn_of(v).get(), order_ref().m()) : bn_of(v);  // s - n = -(n - s)
   bad.check(BN_cmp(value.get(), want.get()) == 0, [&] { return where() + ": digits do not sum to the value"; });
@@ -767,7 +797,12 @@ TEST(SecpWnaf, DigitsReconstructAndAreSparse) {
   const ModRef& N = order_ref();
   std::vector<U256> values;
   // Magnitudes below 2^128, each as itself and as its negation n - m.
-  std::vector<U256> mags = {U256{}, u256_word(1), u256_word(2), u256_word(15), u256_word(16), u256_word(31),
+  std::vector<U256> mags = {U256{},
+                            u256_word(1),
+                            u256_word(2),
+                            u256_word(15),
+                            u256_word(16),
+                            u256_word(31),
                             u256_hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"),
                             u256_hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFE"),
                             u256_hex("80000000000000000000000000000000"),
@@ -887,11 +922,14 @@ void check_parse(Mismatches& bad, const Bytes& in, size_t* accepted = nullptr) {
   Ge g{};
   const bool got = secp::pubkey_parse(g, in.data(), static_cast<uint32_t>(in.size()));
   if (accepted) *accepted += ref;
-  if (!bad.check(got == ref, [&] { return "pubkey_parse(" + to_hex(in) + "): ours " + std::to_string(got) +
-                                          ", libsecp256k1 " + std::to_string(ref); }))
+  if (!bad.check(got == ref, [&] {
+        return "pubkey_parse(" + to_hex(in) + "): ours " + std::to_string(got) + ", libsecp256k1 " +
+               std::to_string(ref);
+      }))
     return;
   if (got) {
-    bad.check(ge_hex(g) == pk_hex(pk) && secp::ge_is_valid(g), [&] { return "pubkey_parse(" + to_hex(in) + "): point"; });
+    bad.check(ge_hex(g) == pk_hex(pk) && secp::ge_is_valid(g),
+              [&] { return "pubkey_parse(" + to_hex(in) + "): point"; });
   }
 }
 
@@ -968,6 +1006,57 @@ TEST(SecpGroup, PubkeyParseMatchesLibsecp256k1) {
       parse(cat({tag}, u256_of(bn_add_i(F.m(), static_cast<int64_t>(k)).get())));
     }
   }
+  // Points with a small coordinate c, also written with c + p (< 2^256): the
+  // same field element, an encoding libsecp256k1 refuses, and one a parser
+  // that reduced coordinates mod p (no limit check) would accept.
+  // Small x: y from decompression. Small y: x = cbrt(y^2 - 7), computed as
+  // (y^2 - 7)^((p + 2) / 9) (valid as p = 7 mod 9) where that cubes back;
+  // beta * x and beta^2 * x are the other two.
+  ASSERT_EQ(BN_mod_word(F.m(), 9), 7u);
+  Bn cube_exp = bn_add_i(F.m(), 2);
+  ASSERT_EQ(BN_div_word(cube_exp.get(), 9), 0u);
+  size_t small_x = 0, small_y = 0;
+  // The coordinate and, where it fits in 32 bytes, the coordinate + p.
+  auto encodings = [&](const U256& c) {
+    std::vector<U256> out = {c};
+    Bn cp = bn_add(bn_of(c).get(), F.m());
+    if (BN_num_bits(cp.get()) <= 256) out.push_back(u256_of(cp.get()));
+    return out;
+  };
+  auto parse_point = [&](const U256& x, const U256& y) {
+    const std::vector<U256> xs = encodings(x), ys = encodings(y);
+    for (const U256* xx : {&xs.front(), &xs.back()}) {
+      for (const U256* yy : {&ys.front(), &ys.back()}) {
+        parse(cat({0x04}, *xx, *yy));
+        parse(cat({0x06}, *xx, *yy));
+        parse(cat({0x07}, *xx, *yy));
+      }
+      parse(cat({static_cast<uint8_t>(0x02 | (y[31] & 1))}, *xx));
+    }
+  };
+  for (uint64_t k = 0; k < 64; ++k) {
+    secp256k1_pubkey pk;
+    if (secp256k1_ec_pubkey_parse(ctx(), &pk, cat({0x02}, u256_word(k)).data(), 33) == 1) {
+      uint8_t u[65];
+      size_t len = 65;
+      ASSERT_EQ(secp256k1_ec_pubkey_serialize(ctx(), u, &len, &pk, SECP256K1_EC_UNCOMPRESSED), 1);
+      U256 y;
+      std::memcpy(y.data(), u + 33, 32);
+      parse_point(u256_word(k), y);
+      ++small_x;
+    }
+    const U256 y = u256_word(k), rhs = F.sub(F.sqr(y), u256_word(7));
+    Bn x = bn_new();
+    ASSERT_EQ(BN_mod_exp(x.get(), bn_of(rhs).get(), cube_exp.get(), F.m(), bn_ctx()), 1);
+    const U256 x0 = u256_of(x.get());
+    if (F.mul(F.sqr(x0), x0) == rhs) {
+      const U256 b = fe_raw(secp::beta());
+      for (const U256& xb : {x0, F.mul(x0, b), F.mul(F.mul(x0, b), b)}) parse_point(xb, y);
+      ++small_y;
+    }
+  }
+  EXPECT_GT(small_x, 10u);
+  EXPECT_GT(small_y, 10u);
   parse(cat({0x02}, u256_hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF")));
   parse(cat({0x04}, U256{}, U256{}));  // the "point at infinity" some encoders write
   for (size_t n = 0; n <= 70; ++n) {
@@ -1022,7 +1111,9 @@ TEST(SecpGroup, AddMatchesCombine) {
     const secp256k1_pubkey p = pk_create(random_nonzero_scalar(rng)), q = pk_create(random_nonzero_scalar(rng));
     const Ge gp = ge_of_pubkey(p), gq = ge_of_pubkey(q);
     const std::string want = pk_sum_hex(p, q);
-    auto where = [&](const char* how) { return [&, how] { return std::string(how) + " of " + pk_hex(p) + " + " + pk_hex(q); }; };
+    auto where = [&](const char* how) {
+      return [&, how] { return std::string(how) + " of " + pk_hex(p) + " + " + pk_hex(q); };
+    };
     bad.check(gej_hex(secp::gej_add(secp::gej_from_ge(gp), secp::gej_from_ge(gq))) == want, where("gej_add, z = 1"));
     bad.check(gej_hex(secp::gej_add(random_z(gp, rng), random_z(gq, rng))) == want, where("gej_add, random z"));
     bad.check(gej_hex(secp::gej_add_ge(random_z(gp, rng), gq)) == want, where("gej_add_ge, random z"));
@@ -1045,7 +1136,8 @@ TEST(SecpGroup, AddSpecialCases) {
     const std::string w = pk_hex(p);
     // P + P: the doubling branch, in both adds, equal to gej_double and to 2P.
     bad.check(twice == pk_hex(pk_mul(p, u256_word(2))), [&] { return "combine(P, P) vs 2P for " + w; });
-    bad.check(gej_hex(secp::gej_add(random_z(gp, rng), random_z(gp, rng))) == twice, [&] { return "gej_add P+P " + w; });
+    bad.check(gej_hex(secp::gej_add(random_z(gp, rng), random_z(gp, rng))) == twice,
+              [&] { return "gej_add P+P " + w; });
     bad.check(gej_hex(secp::gej_add_ge(random_z(gp, rng), gp)) == twice, [&] { return "gej_add_ge P+P " + w; });
     bad.check(gej_hex(secp::gej_double(random_z(gp, rng))) == twice, [&] { return "gej_double " + w; });
     // P + (-P): infinity, and combine refuses.
@@ -1131,7 +1223,8 @@ TEST(SecpGroup, BatchAffineAndOddMultiples) {
     std::vector<Fe> scratch(n);
     secp::ge_from_gej_batch(out.data(), in.data(), n, scratch.data());
     for (int i = 0; i < n; ++i) {
-      bad.check(ge_hex(out[i]) == want[i], [&] { return "ge_from_gej_batch n=" + std::to_string(n) + " i=" + std::to_string(i); });
+      bad.check(ge_hex(out[i]) == want[i],
+                [&] { return "ge_from_gej_batch n=" + std::to_string(n) + " i=" + std::to_string(i); });
     }
   }
   for (int t = 0; t < 50; ++t) {
@@ -1162,7 +1255,8 @@ TEST(SecpGroup, GTables) {
     const U256 k = u256_word(2 * static_cast<uint64_t>(i) + 1);
     auto hex_of = [](const secp::GeStorage& e) { return ge_hex(Ge{e.x, e.y, false}); };
     bad.check(hex_of(t.g[i]) == pk_hex(pk_create(k)), [&] { return "g[" + std::to_string(i) + "]"; });
-    bad.check(hex_of(t.g128[i]) == pk_hex(pk_create(N.mul(k, two128))), [&] { return "g128[" + std::to_string(i) + "]"; });
+    bad.check(hex_of(t.g128[i]) == pk_hex(pk_create(N.mul(k, two128))),
+              [&] { return "g128[" + std::to_string(i) + "]"; });
     // Stored normalized (the device compares limbs).
     bad.check(fe_raw(t.g[i].x) == fe_val(t.g[i].x) && fe_raw(t.g[i].y) == fe_val(t.g[i].y),
               [&] { return "g[" + std::to_string(i) + "] not normalized"; });
@@ -1192,9 +1286,8 @@ TEST(SecpEcmult, MatchesTweakMulPlusCreate) {
     ++total;
     const std::string want = ref_ecmult(a, na, ng);
     infinities += want == "infinity";
-    bad.check(gej_hex(secp::ecmult(ge_of_pubkey(a), sc_of(na), sc_of(ng), tables)) == want, [&] {
-      return "ecmult(" + pk_hex(a) + ", " + hex32(na) + ", " + hex32(ng) + "): libsecp256k1 " + want;
-    });
+    bad.check(gej_hex(secp::ecmult(ge_of_pubkey(a), sc_of(na), sc_of(ng), tables)) == want,
+              [&] { return "ecmult(" + pk_hex(a) + ", " + hex32(na) + ", " + hex32(ng) + "): libsecp256k1 " + want; });
   };
   const std::vector<U256> edges = scalar_edges();
   const secp256k1_pubkey g = pk_create(u256_word(1));
@@ -1235,12 +1328,49 @@ TEST(SecpEcmult, InfinityResults) {
     const secp256k1_pubkey a = pk_create(d);
     bad.check(ref_ecmult(a, na, ng) == "infinity", [&] { return "reference not infinity"; });
     const Gej r = secp::ecmult(ge_of_pubkey(a), sc_of(na), sc_of(ng), tables);
-    bad.check(r.infinity, [&] { return "ecmult(" + pk_hex(a) + ", " + hex32(na) + ", " + hex32(ng) + ") not infinity"; });
+    bad.check(r.infinity,
+              [&] { return "ecmult(" + pk_hex(a) + ", " + hex32(na) + ", " + hex32(ng) + ") not infinity"; });
     // One off is not infinity: ng + 1 gives G.
     const Gej r1 = secp::ecmult(ge_of_pubkey(a), sc_of(na), sc_of(N.add(ng, u256_word(1))), tables);
     bad.check(gej_hex(r1) == pk_hex(pk_create(u256_word(1))), [&] { return "ecmult one past infinity " + hex32(na); });
   }
   EXPECT_EQ(bad.count(), 0u);
+}
+
+// ---- constants -----------------------------------------------------------------
+
+// The limbs the code keeps as immediates, against their definitions. (Some
+// are unreachable through the API at the last unit: ECDSA's bound p - n
+// decides only for an x(R) in {p - 1, p - 2, ..., 0}, and neither x = p - 1,
+// p - 2 nor x = 0 is on the curve.)
+TEST(SecpConstants, MatchTheirDefinitions) {
+  const ModRef& F = field_ref();
+  const ModRef& N = order_ref();
+  uint32_t n_limbs[8], nc[8], half[8], pn[8];
+  const U256 nb = u256_of(N.m()), ncb = u256_of(bn_sub(bn_pow2(256).get(), N.m()).get()), hb = half_n(),
+             pnb = u256_of(bn_sub(F.m(), N.m()).get());
+  std::memcpy(n_limbs, fe_of(nb).n, sizeof n_limbs);
+  std::memcpy(nc, fe_of(ncb).n, sizeof nc);
+  std::memcpy(half, fe_of(hb).n, sizeof half);
+  std::memcpy(pn, fe_of(pnb).n, sizeof pn);
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(secp::order_limb(i), n_limbs[i]) << "n, limb " << i;
+    EXPECT_EQ(secp::half_order_limb(i), half[i]) << "n/2, limb " << i;
+    EXPECT_EQ(secp::p_minus_order_limb(i), pn[i]) << "p - n, limb " << i;
+    if (i < 5) {
+      EXPECT_EQ(secp::complement_limb(i), nc[i]) << "2^256 - n, limb " << i;
+    }
+  }
+  for (int i = 5; i < 8; ++i) EXPECT_EQ(nc[i], 0u);  // 2^256 - n has five limbs
+  EXPECT_EQ(ge_hex(secp::generator()), pk_hex(pk_create(u256_word(1))));
+  EXPECT_EQ(fe_raw(secp::generator().x), fe_val(secp::generator().x));
+  // The BIP340 challenge tag's hash.
+  const std::string tag = "BIP0340/challenge";
+  uint8_t want[32], got[32];
+  unsigned len = 0;
+  ASSERT_EQ(EVP_Digest(tag.data(), tag.size(), want, &len, EVP_sha256(), nullptr), 1);
+  sha::digest_words_to_bytes(secp::challenge_tag_hash(), got);
+  EXPECT_EQ(to_hex(ByteView(got, 32)), to_hex(ByteView(want, 32)));
 }
 
 // ---- ECDSA edges ---------------------------------------------------------------
@@ -1458,7 +1588,8 @@ TEST(SecpEcdsa, RandomSignaturesMatchLibsecp256k1) {
     m2[rng() % 32] ^= static_cast<uint8_t>(1u << (rng() % 8));
     const struct {
       U256 r, s, m;
-    } cases[] = {{r, s, m}, {r, N.neg(s), m}, {r, s, m2}, {N.add(r, u256_word(1)), s, m}, {r, N.add(s, u256_word(1)), m}};
+    } cases[] = {
+        {r, s, m}, {r, N.neg(s), m}, {r, s, m2}, {N.add(r, u256_word(1)), s, m}, {r, N.add(s, u256_word(1)), m}};
     for (const auto& c : cases) {
       const EcdsaVerdicts v = verify_both(q, c.r, c.s, c.m);
       ++total;
