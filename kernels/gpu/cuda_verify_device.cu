@@ -99,17 +99,9 @@ class CudaVerifyDevice final : public VerifyDevice {
 }  // namespace
 
 Status open_cuda_verify_device(int index, std::unique_ptr<VerifyDevice>* out) {
-  int count = 0;
-  if (cudaGetDeviceCount(&count) != cudaSuccess || count == 0) {
-    cudaGetLastError();
-    return Status::DeviceError("no usable GPU: the CUDA runtime found no device");
-  }
-  if (index < 0 || index >= count)
-    return Status::InvalidArgument("GPU " + std::to_string(index) + " does not exist (" + std::to_string(count) +
-                                   " found)");
-  cudaDeviceProp prop{};
-  VIGIL_CUDA_TRY(cudaGetDeviceProperties(&prop, index));
-  auto dev = std::make_unique<CudaVerifyDevice>(index, prop.name);
+  std::string name;
+  if (Status s = cuda_device_name(index, &name); !s.ok()) return s;
+  auto dev = std::make_unique<CudaVerifyDevice>(index, std::move(name));
   if (Status s = dev->init(); !s.ok()) return s;
   *out = std::move(dev);
   return Status::Ok();

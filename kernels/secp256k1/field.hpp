@@ -48,14 +48,30 @@ VIGIL_HD inline Fe fe_from_int(uint32_t v) {
   return r;
 }
 
-// Big-endian 32 bytes -> limbs, no reduction (any 256-bit value is a weak element).
-VIGIL_HD inline Fe fe_from_b32_raw(const uint8_t* b) {
-  Fe r;
+// Big-endian 32 bytes <-> eight little-endian 32-bit limbs (fields and scalars).
+VIGIL_HD inline void limbs_from_b32(uint32_t limbs[8], const uint8_t* b) {
 VIGIL_UNROLL
   for (int i = 0; i < 8; ++i) {
     const uint8_t* p = b + 28 - 4 * i;
-    r.n[i] = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+    limbs[i] = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
   }
+}
+
+VIGIL_HD inline void limbs_to_b32(uint8_t* out, const uint32_t limbs[8]) {
+VIGIL_UNROLL
+  for (int i = 0; i < 8; ++i) {
+    uint8_t* p = out + 28 - 4 * i;
+    p[0] = static_cast<uint8_t>(limbs[i] >> 24);
+    p[1] = static_cast<uint8_t>(limbs[i] >> 16);
+    p[2] = static_cast<uint8_t>(limbs[i] >> 8);
+    p[3] = static_cast<uint8_t>(limbs[i]);
+  }
+}
+
+// Big-endian 32 bytes -> limbs, no reduction (any 256-bit value is a weak element).
+VIGIL_HD inline Fe fe_from_b32_raw(const uint8_t* b) {
+  Fe r;
+  limbs_from_b32(r.n, b);
   return r;
 }
 
@@ -98,15 +114,8 @@ VIGIL_HD inline bool fe_from_b32_limit(Fe& r, const uint8_t* b) {
 }
 
 VIGIL_HD inline void fe_to_b32(uint8_t* out, const Fe& a) {
-  Fe r = fe_normalized(a);
-VIGIL_UNROLL
-  for (int i = 0; i < 8; ++i) {
-    uint8_t* p = out + 28 - 4 * i;
-    p[0] = static_cast<uint8_t>(r.n[i] >> 24);
-    p[1] = static_cast<uint8_t>(r.n[i] >> 16);
-    p[2] = static_cast<uint8_t>(r.n[i] >> 8);
-    p[3] = static_cast<uint8_t>(r.n[i]);
-  }
+  const Fe r = fe_normalized(a);
+  limbs_to_b32(out, r.n);
 }
 
 VIGIL_HD inline bool fe_is_zero(const Fe& a) {

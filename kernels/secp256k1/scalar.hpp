@@ -9,7 +9,7 @@
 #include <cstdint>
 
 #include "common/hd.hpp"
-#include "secp256k1/field.hpp"  // mul_wide
+#include "secp256k1/field.hpp"  // mul_wide, limbs_from_b32
 
 namespace vigil::secp {
 
@@ -62,11 +62,7 @@ VIGIL_UNROLL
 // when the value was >= n.
 VIGIL_HD inline Scalar scalar_from_b32(const uint8_t* b, bool* overflow = nullptr) {
   Scalar r;
-VIGIL_UNROLL
-  for (int i = 0; i < 8; ++i) {
-    const uint8_t* p = b + 28 - 4 * i;
-    r.d[i] = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-  }
+  limbs_from_b32(r.d, b);
   uint32_t t[8];
   const bool over = scalar_add_complement_(t, r.d) != 0;  // 2^256 < 2n: one subtraction suffices
   if (over) {
@@ -77,16 +73,7 @@ VIGIL_UNROLL
   return r;
 }
 
-VIGIL_HD inline void scalar_to_b32(uint8_t* out, const Scalar& a) {
-VIGIL_UNROLL
-  for (int i = 0; i < 8; ++i) {
-    uint8_t* p = out + 28 - 4 * i;
-    p[0] = static_cast<uint8_t>(a.d[i] >> 24);
-    p[1] = static_cast<uint8_t>(a.d[i] >> 16);
-    p[2] = static_cast<uint8_t>(a.d[i] >> 8);
-    p[3] = static_cast<uint8_t>(a.d[i]);
-  }
-}
+VIGIL_HD inline void scalar_to_b32(uint8_t* out, const Scalar& a) { limbs_to_b32(out, a.d); }
 
 VIGIL_HD inline bool scalar_is_zero(const Scalar& a) {
   uint32_t z = 0;
