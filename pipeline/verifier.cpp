@@ -1,10 +1,11 @@
-// vigil::Verifier: sends a batch's secp256k1 checks to the GPU when there is
-// one and the batch is large enough, everything else to the CPU pool, and
-// redoes a failed GPU call on the CPU.
+// vigil::Verifier: sends a batch's secp256k1 and Ed25519 checks to the GPU
+// when there is one and the batch is large enough, everything else to the CPU
+// pool, and redoes a failed GPU call on the CPU.
 #include "vigil/verifier.hpp"
 
 #include <algorithm>
 
+#include "ed25519_prepare.hpp"
 #include "secp_prepare.hpp"
 #include "verifier_impl.hpp"
 #include "vigil/device.hpp"
@@ -60,22 +61,37 @@ unsigned Verifier::cpu_threads() const { return impl_->cpu.threads(); }
 
 namespace {
 
-// Verifies checks[idx[k]] for k in [begin, end) on the device; false (and
-// the error recorded) if the device call failed.
+// Which kernel verifies a check on the GPU, if any. A message of 2^32 bytes
+// or more does not fit the wire formats' 32-bit length: such checks stay on
+// the CPU (they are hashing-bound anyway).
+enum class KernelFamily : uint8_t { kNone, kSecp256k1, kEd25519 };
+
+KernelFamily kernel_family(const Check& check) {
+  if (check.message.size() > UINT32_MAX) return KernelFamily::kNone;
+  if (secp_kernel_scheme(check.scheme)) return KernelFamily::kSecp256k1;
+  if (ed25519_kernel_scheme(check.scheme)) return KernelFamily::kEd25519;
+  return KernelFamily::kNone;
+}
+
+// Verifies checks[idx[k]] for every k on the device, one family's checks in
+// one call: packs them into `wire` (and their messages into the arena) on all
+// cores, calls the device, and places the verdicts. False (and the error
+// recorded) if the device call failed; nothing is placed then.
+template <class Wire, class ArenaBytes, class Prepare, class Call>
 bool verify_on_gpu(Verifier::Impl& m, std::span<const Check> checks, std::span<const uint32_t> idx,
-                   std::span<uint8_t> verdicts) {
+                   std::span<uint8_t> verdicts, std::vector<Wire>& wire, const ArenaBytes& arena_bytes,
+                   const Prepare& prepare, const Call& call) {
   const size_t n = idx.size();
   m.arena_offset.resize(n + 1);
   m.arena_offset[0] = 0;
-  for (size_t k = 0; k < n; ++k) m.arena_offset[k + 1] = m.arena_offset[k] + secp_arena_bytes(checks[idx[k]]);
+  for (size_t k = 0; k < n; ++k) m.arena_offset[k + 1] = m.arena_offset[k] + arena_bytes(checks[idx[k]]);
   m.arena.resize(m.arena_offset[n]);
-  m.wire.resize(n);
+  wire.resize(n);
   m.gpu_verdicts.resize(n);
-  // DER parsing and packing on all cores.
   m.cpu.pool().parallel_for(n, 256, [&](size_t b, size_t e) {
-    for (size_t k = b; k < e; ++k) prepare_secp_check(checks[idx[k]], &m.wire[k], m.arena.data(), m.arena_offset[k]);
+    for (size_t k = b; k < e; ++k) prepare(checks[idx[k]], &wire[k], m.arena.data(), m.arena_offset[k]);
   });
-  Status s = m.device->verify_secp(m.wire, ByteView(m.arena.data(), m.arena.size()), m.gpu_verdicts);
+  Status s = call(std::span<const Wire>(wire), ByteView(m.arena.data(), m.arena.size()), std::span<uint8_t>(m.gpu_verdicts));
   if (!s.ok()) {
     ++m.stats.gpu_fallbacks;
     m.stats.last_gpu_error = s.ToString();
@@ -86,6 +102,21 @@ bool verify_on_gpu(Verifier::Impl& m, std::span<const Check> checks, std::span<c
   m.stats.gpu_kernel_seconds += m.device->last_kernel_seconds();
   for (size_t k = 0; k < n; ++k) verdicts[idx[k]] = m.gpu_verdicts[k];
   return true;
+}
+
+bool verify_family_on_gpu(Verifier::Impl& m, KernelFamily family, std::span<const Check> checks,
+                          std::span<const uint32_t> idx, std::span<uint8_t> verdicts) {
+  gpu::VerifyDevice& dev = *m.device;
+  if (family == KernelFamily::kSecp256k1) {
+    return verify_on_gpu(m, checks, idx, verdicts, m.secp_wire, secp_arena_bytes, prepare_secp_check,
+                         [&](std::span<const secp::SecpCheck> w, ByteView a, std::span<uint8_t> v) {
+                           return dev.verify_secp(w, a, v);
+                         });
+  }
+  return verify_on_gpu(m, checks, idx, verdicts, m.ed_wire, ed25519_arena_bytes, prepare_ed_check,
+                       [&](std::span<const ed25519::EdCheck> w, ByteView a, std::span<uint8_t> v) {
+                         return dev.verify_ed25519(w, a, v);
+                       });
 }
 
 // Verifies checks[idx[k]] for every k on the CPU pool.
@@ -107,24 +138,31 @@ Status Verifier::verify(std::span<const Check> checks, std::span<uint8_t> verdic
   std::lock_guard lock(impl_->mu);
   Impl& m = *impl_;
   const bool gpu_ready = m.device && m.device->usable();
-  size_t secp_count = 0;
+  size_t gpu_count = 0;
   if (gpu_ready) {
-    for (const Check& c : checks) secp_count += secp_kernel_scheme(c.scheme);
+    for (const Check& c : checks) gpu_count += kernel_family(c) != KernelFamily::kNone;
   }
-  if (!gpu_ready || secp_count == 0 || secp_count < m.options.gpu_min_checks) {
+  if (!gpu_ready || gpu_count == 0 || gpu_count < m.options.gpu_min_checks) {
     m.stats.cpu_checks += checks.size();
     return m.cpu.verify(checks, verdicts);
   }
-  // The secp256k1 checks go to the GPU in calls of at most gpu_max_checks;
+  // Each family's checks go to the GPU in calls of at most gpu_max_checks;
   // the rest (and any call that fails) to the CPU.
-  std::vector<uint32_t> gpu_idx, cpu_idx;
-  gpu_idx.reserve(secp_count);
-  cpu_idx.reserve(checks.size() - secp_count);
-  for (uint32_t i = 0; i < checks.size(); ++i) (secp_kernel_scheme(checks[i].scheme) ? gpu_idx : cpu_idx).push_back(i);
+  std::vector<uint32_t> secp_idx, ed_idx, cpu_idx;
+  for (uint32_t i = 0; i < checks.size(); ++i) {
+    switch (kernel_family(checks[i])) {
+      case KernelFamily::kSecp256k1: secp_idx.push_back(i); break;
+      case KernelFamily::kEd25519: ed_idx.push_back(i); break;
+      case KernelFamily::kNone: cpu_idx.push_back(i); break;
+    }
+  }
   const size_t per_call = std::max<size_t>(1, m.options.gpu_max_checks);
-  for (size_t begin = 0; begin < gpu_idx.size(); begin += per_call) {
-    std::span<const uint32_t> part = std::span<const uint32_t>(gpu_idx).subspan(begin, std::min(per_call, gpu_idx.size() - begin));
-    if (!(m.device->usable() && verify_on_gpu(m, checks, part, verdicts))) verify_on_cpu(m, checks, part, verdicts);
+  for (auto [family, idx] : {std::pair{KernelFamily::kSecp256k1, &secp_idx}, std::pair{KernelFamily::kEd25519, &ed_idx}}) {
+    for (size_t begin = 0; begin < idx->size(); begin += per_call) {
+      std::span<const uint32_t> part = std::span<const uint32_t>(*idx).subspan(begin, std::min(per_call, idx->size() - begin));
+      if (!(m.device->usable() && verify_family_on_gpu(m, family, checks, part, verdicts)))
+        verify_on_cpu(m, checks, part, verdicts);
+    }
   }
   verify_on_cpu(m, checks, cpu_idx, verdicts);
   return Status::Ok();

@@ -25,7 +25,8 @@ struct Verifier::Impl {
   // Workspace of the GPU path, kept between calls.
   std::vector<uint32_t> gpu_index;  // batch position of each GPU check
   std::vector<uint64_t> arena_offset;
-  std::vector<secp::SecpCheck> wire;
+  std::vector<secp::SecpCheck> secp_wire;
+  std::vector<ed25519::EdCheck> ed_wire;
   std::vector<uint8_t> arena, gpu_verdicts;
 };
 

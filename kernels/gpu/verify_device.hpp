@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 
+#include "ed25519/check.hpp"
 #include "secp256k1/check.hpp"
 #include "vigil/bytes.hpp"
 #include "vigil/status.hpp"
@@ -29,9 +30,13 @@ class VerifyDevice {
   // messages the checks point into. On an error the verdicts are unspecified:
   // the caller redoes the batch.
   virtual Status verify_secp(std::span<const secp::SecpCheck> checks, ByteView arena, std::span<uint8_t> verdicts) = 0;
+  // The same for Ed25519 checks (both rule sets); `arena` holds their messages.
+  virtual Status verify_ed25519(std::span<const ed25519::EdCheck> checks, ByteView arena,
+                                std::span<uint8_t> verdicts) = 0;
 };
 
-// Opens CUDA device `index` for verification (uploads the G tables).
+// Opens CUDA device `index` for verification (uploads the secp256k1 G tables
+// and the Ed25519 B table).
 // NotSupported in a CPU-only build, DeviceError when there is no such usable device.
 Status open_cuda_verify_device(int index, std::unique_ptr<VerifyDevice>* out);
 

@@ -20,6 +20,7 @@
 #include <cstdint>
 
 #include "common/hd.hpp"
+#include "common/wide.hpp"
 
 namespace vigil::secp {
 
@@ -29,18 +30,6 @@ struct Fe {
 
 // 2^256 mod p = 2^32 + 977, the folding constant (its low limb; the high limb is 1).
 inline constexpr uint32_t kFoldLow = 977;
-
-// The full 64-bit product of two 32-bit limbs. On the GPU, spelled with the
-// 32-bit multiply intrinsics: written as a 64-bit multiply of widened
-// operands, nvcc emitted mul.lo.s64 (a multi-instruction 64x64 multiply)
-// wherever it lost track of the operands' upper halves being zero.
-VIGIL_HD inline uint64_t mul_wide(uint32_t a, uint32_t b) {
-#if defined(__CUDA_ARCH__)
-  return (uint64_t{__umulhi(a, b)} << 32) | (a * b);
-#else
-  return uint64_t{a} * b;
-#endif
-}
 
 VIGIL_HD inline Fe fe_from_int(uint32_t v) {
   Fe r{};
@@ -205,54 +194,17 @@ VIGIL_UNROLL
   return r;
 }
 
-// r = a * b: schoolbook 8x8 product by rows, each step a 32x32+32+32 -> 64
-// multiply-add that cannot overflow.
+// r = a * b.
 VIGIL_HD inline Fe fe_mul(const Fe& a, const Fe& b) {
   uint32_t t[16];
-VIGIL_UNROLL
-  for (int i = 0; i < 16; ++i) t[i] = 0;
-VIGIL_UNROLL
-  for (int i = 0; i < 8; ++i) {
-    uint64_t c = 0;
-VIGIL_UNROLL
-    for (int j = 0; j < 8; ++j) {
-      c += mul_wide(a.n[i], b.n[j]) + t[i + j];
-      t[i + j] = static_cast<uint32_t>(c);
-      c >>= 32;
-    }
-    t[i + 8] = static_cast<uint32_t>(c);
-  }
+  mul_256(t, a.n, b.n);
   return fe_reduce_512(t);
 }
 
-// r = a^2: the 28 cross products once, doubled, plus the 8 squares.
+// r = a^2.
 VIGIL_HD inline Fe fe_sqr(const Fe& a) {
   uint32_t t[16];
-VIGIL_UNROLL
-  for (int i = 0; i < 16; ++i) t[i] = 0;
-VIGIL_UNROLL
-  for (int i = 0; i < 7; ++i) {
-    uint64_t c = 0;
-VIGIL_UNROLL
-    for (int j = i + 1; j < 8; ++j) {
-      c += mul_wide(a.n[i], a.n[j]) + t[i + j];
-      t[i + j] = static_cast<uint32_t>(c);
-      c >>= 32;
-    }
-    t[i + 8] = static_cast<uint32_t>(c);
-  }
-  // Double the cross products and add the squares on the diagonal.
-  uint64_t c = 0;
-VIGIL_UNROLL
-  for (int i = 0; i < 8; ++i) {
-    const uint64_t sq = mul_wide(a.n[i], a.n[i]);
-    c += (uint64_t{t[2 * i]} << 1) + static_cast<uint32_t>(sq);
-    t[2 * i] = static_cast<uint32_t>(c);
-    c >>= 32;
-    c += (uint64_t{t[2 * i + 1]} << 1) + (sq >> 32);
-    t[2 * i + 1] = static_cast<uint32_t>(c);
-    c >>= 32;
-  }
+  sqr_256(t, a.n);
   return fe_reduce_512(t);
 }
 

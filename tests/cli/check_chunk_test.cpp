@@ -68,7 +68,8 @@ TEST(CheckChunk, EverySchemeName) {
                                                   {"ecdsa-lows", Scheme::kEcdsaLowS},
                                                   {"ecdsa-bitcoin", Scheme::kEcdsaBitcoin},
                                                   {"schnorr", Scheme::kSchnorr},
-                                                  {"ed25519-strict", Scheme::kEd25519Strict}};
+                                                  {"ed25519-strict", Scheme::kEd25519Strict},
+                                                  {"ed25519", Scheme::kEd25519}};
   for (const auto& [name, scheme] : names) {
     Check c = add_one(chunk, std::string(name) + " " + kKey33 + " " + kDigest + " " + kSig);
     EXPECT_EQ(c.scheme, scheme) << name;
@@ -168,7 +169,7 @@ TEST(CheckChunk, OddHexLength) {
 
 TEST(CheckChunk, UnknownScheme) {
   CheckChunk chunk;
-  for (const std::string s : {"ECDSA", "ecdsa-strict", "ed25519", "schnorr-bip340", "-", "ecdsa,", "eddsa"}) {
+  for (const std::string s : {"ECDSA", "ecdsa-strict", "ed25519-zip215", "schnorr-bip340", "-", "ecdsa,", "eddsa"}) {
     const std::string error = add_bad(chunk, s + " " + kKey33 + " " + kDigest + " " + kSig);
     EXPECT_NE(error.find("scheme"), std::string::npos) << error;
     EXPECT_NE(error.find(s), std::string::npos) << error;
@@ -186,7 +187,7 @@ TEST(CheckChunk, EcdsaDigestMustBe32Bytes) {
     add_one(chunk, std::string(scheme) + " " + kKey33 + " " + kDigest + " " + kSig);
   }
   // Other schemes take messages of any length.
-  for (const char* scheme : {"schnorr", "ed25519-strict"}) {
+  for (const char* scheme : {"schnorr", "ed25519-strict", "ed25519"}) {
     for (size_t len : {0u, 1u, 31u, 33u, 64u, 1000u}) {
       const std::string msg = len ? std::string(2 * len, '5') : "-";
       Check c = add_one(chunk, std::string(scheme) + " " + std::string(64, 'b') + " " + msg + " " + std::string(128, 'c'));
@@ -258,7 +259,7 @@ TEST(CheckChunk, RejectedLineLeavesTheChunkIntact) {
       "nope " + kKey33 + " " + kDigest + " " + kSig,                  // unknown scheme
   };
   for (int round = 0; round < 200; ++round) {
-    GenCheck g = gen.next(kAllSchemes[static_cast<size_t>(round) % 5]);
+    GenCheck g = gen.next(kAllSchemes[static_cast<size_t>(round) % std::size(kAllSchemes)]);
     add_one(chunk, check_line(g));
     accepted.push_back(std::move(g));
     add_bad(chunk, bad_lines[static_cast<size_t>(round) % std::size(bad_lines)]);
@@ -289,7 +290,7 @@ TEST(CheckChunk, ManyLinesClearAndReuse) {
     std::vector<GenCheck> gs;
     const size_t n = 500 + gen.rng()() % 1500;
     for (size_t i = 0; i < n; ++i) {
-      gs.push_back(gen.next(kAllSchemes[gen.rng()() % 5]));
+      gs.push_back(gen.next(kAllSchemes[gen.rng()() % std::size(kAllSchemes)]));
       add_one(chunk, check_line(gs.back()));
       if (i % 97 == 0) {
         ASSERT_EQ(chunk.checks().size(), i + 1);  // read while growing

@@ -7,7 +7,7 @@
 
 namespace vigil::test {
 
-// Runs the kernel's per-thread code (kernels/secp256k1/check.hpp) on the
+// Runs the kernels' per-thread code (kernels/{secp256k1,ed25519}/check.hpp) on the
 // host for every check of a call: the Verifier's GPU path end to end --
 // preparation, wire format, message arena, verdict placement -- without a GPU.
 std::unique_ptr<gpu::VerifyDevice> make_emulated_verify_device();

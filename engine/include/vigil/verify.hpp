@@ -11,8 +11,15 @@
 //                  DER parser Bitcoin Core uses, S normalized, then verified.
 //   schnorr        BIP340 (secp256k1_schnorrsig_verify), messages of any length,
 //                  32-byte x-only public key, 64-byte signature.
-//   ed25519-strict libsodium's crypto_sign_verify_detached: 32-byte key,
-//                  64-byte signature, messages of any length.
+//   ed25519-strict libsodium's crypto_sign_verify_detached (1.0.18): 32-byte
+//                  key, 64-byte signature, messages of any length; canonical
+//                  S, A and R, small-order A and R rejected, cofactorless.
+//   ed25519        ZIP-215 (Zcash, CometBFT): S < L; A and R may be
+//                  non-canonical (y >= p, x = 0 with the sign bit set) and of
+//                  small order; valid iff [8][S]B = [8]R + [8][k]A. No Debian
+//                  library implements it: its CPU path is the host build of
+//                  the GPU kernel's code (kernels/ed25519), tested against an
+//                  independent reference and the published ZIP-215 vectors.
 //
 // The ecdsa schemes take public keys as libsecp256k1's secp256k1_ec_pubkey_parse
 // does: compressed (33 bytes), uncompressed or hybrid (65 bytes).
@@ -37,11 +44,12 @@ enum class Scheme : uint8_t {
   kEcdsaBitcoin = 2,
   kSchnorr = 3,
   kEd25519Strict = 4,
+  kEd25519 = 5,
 };
 inline constexpr Scheme kAllSchemes[] = {Scheme::kEcdsa, Scheme::kEcdsaLowS, Scheme::kEcdsaBitcoin,
-                                         Scheme::kSchnorr, Scheme::kEd25519Strict};
+                                         Scheme::kSchnorr, Scheme::kEd25519Strict, Scheme::kEd25519};
 
-// "ecdsa", "ecdsa-lows", "ecdsa-bitcoin", "schnorr", "ed25519-strict".
+// "ecdsa", "ecdsa-lows", "ecdsa-bitcoin", "schnorr", "ed25519-strict", "ed25519".
 std::string_view scheme_name(Scheme scheme);
 std::optional<Scheme> scheme_from_name(std::string_view name);
 // True for the ecdsa schemes, whose message is a 32-byte digest.

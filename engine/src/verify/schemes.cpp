@@ -17,6 +17,7 @@ constexpr SchemeEntry kSchemes[] = {
     {Scheme::kEcdsaBitcoin, "ecdsa-bitcoin", ParsedPublicKey::Family::kSecp256k1Ecdsa},
     {Scheme::kSchnorr, "schnorr", ParsedPublicKey::Family::kSecp256k1XOnly},
     {Scheme::kEd25519Strict, "ed25519-strict", ParsedPublicKey::Family::kEd25519},
+    {Scheme::kEd25519, "ed25519", ParsedPublicKey::Family::kEd25519},
 };
 
 const SchemeEntry* entry_of(Scheme scheme) {
@@ -67,7 +68,8 @@ bool parse_public_key(Scheme scheme, ByteView encoded, ParsedPublicKey* out) {
       ok = cpu::parse_xonly_key(encoded, reinterpret_cast<secp256k1_xonly_pubkey*>(out->data));
       break;
     case ParsedPublicKey::Family::kEd25519:
-      // libsodium decodes the key inside each verification; keep the bytes.
+      // Both rule sets decode the key inside each verification (they accept
+      // different encodings); keep the bytes.
       ok = encoded.size() == 32;
       if (ok) std::memcpy(out->data, encoded.data(), 32);
       break;
@@ -97,6 +99,8 @@ bool verify_check(const Check& check) {
     case Scheme::kEd25519Strict:
       cpu::ensure_sodium();
       return cpu::ed25519_strict_verify(key->data, check.message, check.signature);
+    case Scheme::kEd25519:
+      return cpu::ed25519_zip215_verify(key->data, check.message, check.signature);
   }
   return false;
 }
