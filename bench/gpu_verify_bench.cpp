@@ -1,5 +1,6 @@
 // Batched signature verification through vigil::Verifier, GPU beside CPU (all
-// cores, i.e. libsecp256k1 on every host thread) in the same run. Times
+// cores: libsecp256k1 or libsodium on every host thread; the kernels' host
+// code for ZIP-215) in the same run. Times
 // include the CPU preparation (DER parsing, packing) and the host<->device
 // transfers; for the GPU the counter kernel_checks_per_s divides by the
 // kernels' own device time (CUDA events: transfers excluded).
@@ -9,7 +10,8 @@
 //   verifier/<scheme>/cpu/<batch>  the same batches on the CPU pool
 //
 // <scheme> is ecdsa (strict DER, low S: the ecdsa-lows rules, the Bitcoin
-// case) or schnorr (BIP340, 32-byte messages). Batches tile the 4096 distinct
+// case), schnorr (BIP340, 32-byte messages), ed25519 (ZIP-215) or
+// ed25519-strict (libsodium's rules), both with 32-byte messages. Batches tile the 4096 distinct
 // valid signatures of sig_fixtures. Without a usable GPU the gpu variants
 // report an error and are skipped.
 #include <benchmark/benchmark.h>
@@ -102,10 +104,18 @@ BENCHMARK_CAPTURE(verify_batch, ecdsa_gpu, vigil::Scheme::kEcdsaLowS, Backend::k
     ->Name("verifier/ecdsa/gpu")->Apply(gpu_sizes);
 BENCHMARK_CAPTURE(verify_batch, schnorr_gpu, vigil::Scheme::kSchnorr, Backend::kGpu)
     ->Name("verifier/schnorr/gpu")->Apply(gpu_sizes);
+BENCHMARK_CAPTURE(verify_batch, ed25519_gpu, vigil::Scheme::kEd25519, Backend::kGpu)
+    ->Name("verifier/ed25519/gpu")->Apply(gpu_sizes);
+BENCHMARK_CAPTURE(verify_batch, ed25519_strict_gpu, vigil::Scheme::kEd25519Strict, Backend::kGpu)
+    ->Name("verifier/ed25519-strict/gpu")->Apply(gpu_sizes);
 BENCHMARK_CAPTURE(verify_batch, ecdsa_cpu, vigil::Scheme::kEcdsaLowS, Backend::kCpu)
     ->Name("verifier/ecdsa/cpu")->Apply(cpu_sizes);
 BENCHMARK_CAPTURE(verify_batch, schnorr_cpu, vigil::Scheme::kSchnorr, Backend::kCpu)
     ->Name("verifier/schnorr/cpu")->Apply(cpu_sizes);
+BENCHMARK_CAPTURE(verify_batch, ed25519_cpu, vigil::Scheme::kEd25519, Backend::kCpu)
+    ->Name("verifier/ed25519/cpu")->Apply(cpu_sizes);
+BENCHMARK_CAPTURE(verify_batch, ed25519_strict_cpu, vigil::Scheme::kEd25519Strict, Backend::kCpu)
+    ->Name("verifier/ed25519-strict/cpu")->Apply(cpu_sizes);
 
 }  // namespace
 }  // namespace vigil_bench

@@ -174,6 +174,7 @@ bool library_verify(Scheme scheme, const SigSample& s) {
       return schnorr_with_key(key, s);
     }
     case Scheme::kEd25519Strict:
+    case Scheme::kEd25519:  // no library implements ZIP-215; on valid signatures libsodium agrees
       return ed25519(s);
   }
   return false;
@@ -188,6 +189,7 @@ bool library_verify_preparsed(Scheme scheme, const LibKey& key, const SigSample&
     case Scheme::kSchnorr:
       return schnorr_with_key(key.xonly, s);
     case Scheme::kEd25519Strict:
+    case Scheme::kEd25519:
       return ed25519(s);  // libsodium has no parsed-key form
   }
   return false;

@@ -2,6 +2,8 @@
 // differential oracle. Skipped where there is no usable GPU.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "differential/generator.hpp"
 #include "pipeline/verifier_conformance.hpp"
 #include "util/test_util.hpp"
@@ -29,6 +31,14 @@ class VerifierGpu : public ::testing::Test {
 
 TEST_F(VerifierGpu, CorruptedChecksAreExactlyTheFailingOnes) {
   check_corruptions_found(*verifier_, test_seed(), {0, 1, 31, 32, 33, 1000, size_t{1} << 20});
+}
+
+TEST_F(VerifierGpu, RandomBatchSizes) {
+  const uint64_t seed = test_seed();
+  std::mt19937_64 rng(seed);
+  std::vector<size_t> sizes;
+  for (int i = 0; i < 8; ++i) sizes.push_back(rng() % (size_t{1} << (4 + 2 * (i % 7))));
+  check_corruptions_found(*verifier_, seed, sizes);
 }
 
 TEST_F(VerifierGpu, GeneratedChecksOfAllSchemesMatchTheOracle) {

@@ -27,11 +27,14 @@ struct OwnedCheck {
   }
 };
 
-constexpr Scheme kSecpSchemes[] = {Scheme::kEcdsa, Scheme::kEcdsaLowS, Scheme::kEcdsaBitcoin, Scheme::kSchnorr};
+// The schemes the GPU kernels verify.
+constexpr Scheme kKernelSchemes[] = {Scheme::kEcdsa,   Scheme::kEcdsaLowS,      Scheme::kEcdsaBitcoin,
+                                     Scheme::kSchnorr, Scheme::kEd25519Strict, Scheme::kEd25519};
 
 // Flips one bit where it surely breaks the signature: the message, the key's
-// x-coordinate, or the signature's last value byte (s for ECDSA's DER, any
-// byte of a 64-byte BIP340 signature).
+// coordinate, or the signature's last value byte (s for ECDSA's DER, any
+// byte of a 64-byte BIP340 or Ed25519 signature). For Ed25519 under ZIP-215
+// too: a random key or R is not one of the 19 values with a second encoding.
 void corrupt(OwnedCheck& c, std::mt19937_64& rng) {
   const uint8_t bit = static_cast<uint8_t>(1u << (rng() % 8));
   switch (rng() % 3) {
@@ -43,12 +46,12 @@ void corrupt(OwnedCheck& c, std::mt19937_64& rng) {
       c.msg.push_back(0);
       return;
     case 1: {
-      const size_t first = c.scheme == Scheme::kSchnorr ? 0 : 1;  // skip the ECDSA prefix byte
+      const size_t first = scheme_takes_digest(c.scheme) ? 1 : 0;  // skip the ECDSA prefix byte
       c.key[first + rng() % 32] ^= bit;
       return;
     }
     default:
-      if (c.scheme == Scheme::kSchnorr) {
+      if (!scheme_takes_digest(c.scheme)) {
         c.sig[rng() % 64] ^= bit;
       } else {
         c.sig.back() ^= bit;
@@ -70,8 +73,8 @@ void check_corruptions_found(Verifier& verifier, uint64_t seed, const std::vecto
   std::mt19937_64& rng = gen.rng();
   // A pool of valid checks, tiled into the batches.
   std::vector<OwnedCheck> pool;
-  for (int i = 0; i < 512; ++i) {
-    const Scheme scheme = kSecpSchemes[i % 4];
+  for (int i = 0; i < 600; ++i) {
+    const Scheme scheme = kKernelSchemes[i % std::size(kKernelSchemes)];
     const GenCheck g = gen.valid(scheme);
     ASSERT_TRUE(g.oracle) << "the generator's valid check is invalid";
     pool.push_back(OwnedCheck{scheme, g.key, g.msg, g.sig});
@@ -133,8 +136,8 @@ void check_parsed_keys(Verifier& verifier, uint64_t seed) {
   difftest::Generator gen(seed);
   std::vector<OwnedCheck> owned;
   std::vector<ParsedPublicKey> keys;
-  for (int i = 0; i < 64; ++i) {
-    const Scheme scheme = kSecpSchemes[i % 4];
+  for (int i = 0; i < 96; ++i) {
+    const Scheme scheme = kKernelSchemes[i % std::size(kKernelSchemes)];
     const GenCheck g = gen.next(scheme);
     owned.push_back(OwnedCheck{scheme, g.key, g.msg, g.sig});
   }
@@ -144,7 +147,7 @@ void check_parsed_keys(Verifier& verifier, uint64_t seed) {
     Check c = owned[i].view();
     if (parse_public_key(owned[i].scheme, c.public_key, &keys[i])) c.parsed_key = &keys[i];
     checks.push_back(c);
-    // The same check with a key of the other secp256k1 family: invalid.
+    // The same check with a key of another family: invalid.
     Check wrong = c;
     const size_t other = (i + 3) % owned.size();
     if (keys[other].family != ParsedPublicKey::Family::kNone && keys[other].family != keys[i].family) {

@@ -9,8 +9,9 @@
 
 namespace vigil::test {
 
-// Batches of each size (random mixes of ecdsa, ecdsa-lows, ecdsa-bitcoin and
-// schnorr, valid signatures tiled from a pool), with random checks corrupted
+// Batches of each size (random mixes of every scheme with a GPU kernel:
+// ecdsa, ecdsa-lows, ecdsa-bitcoin, schnorr, ed25519-strict and ed25519;
+// valid signatures tiled from a pool), with random checks corrupted
 // (one bit flipped in key, message or signature): the failing indices must be
 // exactly the corrupted ones.
 void check_corruptions_found(Verifier& verifier, uint64_t seed, const std::vector<size_t>& sizes);

@@ -24,7 +24,7 @@ TEST(VerifierEmulated, CorruptedChecksAreExactlyTheFailingOnes) {
   const VerifierStats st = v->stats();
   EXPECT_GE(st.gpu_calls, 5u);
   EXPECT_EQ(st.gpu_fallbacks, 0u);
-  EXPECT_EQ(st.cpu_checks, 0u);  // every check was a secp256k1 one
+  EXPECT_EQ(st.cpu_checks, 0u);  // every check was of a scheme with a kernel
 }
 
 TEST(VerifierEmulated, GeneratedChecksOfAllSchemesMatchTheOracle) {
@@ -57,7 +57,11 @@ TEST(VerifierFallback, FailedCallsAreRedoneOnTheCpu) {
   check_corruptions_found(*v, test_seed(), {1, 33, 1000});
   const VerifierStats st = v->stats();
   EXPECT_EQ(st.gpu_calls, 0u);
-  EXPECT_EQ(st.gpu_fallbacks, 1u + 1u + 4u);  // 1000 checks are 4 calls of at most 300
+  // One call per kernel family present, of at most 300 checks each: the batch
+  // of 1 is one call, 33 one or two, 1000 four or five (its secp256k1 and
+  // Ed25519 parts are cut separately).
+  EXPECT_GE(st.gpu_fallbacks, 1u + 1u + 4u);
+  EXPECT_LE(st.gpu_fallbacks, 1u + 2u + 5u);
   EXPECT_EQ(st.cpu_checks, 1034u);
   EXPECT_NE(st.last_gpu_error.find("injected fault"), std::string::npos);
   EXPECT_TRUE(v->on_gpu());  // not sticky: the device stays in use
@@ -69,9 +73,9 @@ TEST(VerifierFallback, AStickyFaultMidBatchMovesTheRestToTheCpu) {
   check_corruptions_found(*v, test_seed(), {1000});
   const VerifierStats st = v->stats();
   EXPECT_EQ(st.gpu_calls, 2u);
-  EXPECT_EQ(st.gpu_checks, 600u);
   EXPECT_EQ(st.gpu_fallbacks, 1u);
-  EXPECT_EQ(st.cpu_checks, 400u);  // the failed call and the one after it
+  EXPECT_LE(st.gpu_checks, 600u);  // two calls of at most 300
+  EXPECT_EQ(st.gpu_checks + st.cpu_checks, 1000u);  // the failed call and all after it on the CPU
   EXPECT_FALSE(v->on_gpu());
   EXPECT_NE(v->description().find("failed"), std::string::npos) << v->description();
   check_generated(*v, test_seed(), 50);  // later batches: CPU only, still right
