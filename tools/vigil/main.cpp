@@ -31,8 +31,8 @@ int main(int argc, char** argv) {
   add_backend_option(v, &verify.backend);
   v->add_option("--threads", verify.threads, "Verifying threads (0: all hardware threads)");
   v->add_option("input", verify.input, "Input file, or - for stdin")->capture_default_str();
-  v->footer("Schemes: ecdsa, ecdsa-lows, ecdsa-bitcoin (message = 32-byte digest), schnorr, ed25519-strict "
-            "(message of any length). '-' is an empty field. Exit 0 when every line was read (whatever the "
+  v->footer("Schemes: ecdsa, ecdsa-lows, ecdsa-bitcoin (message = 32-byte digest), schnorr, ed25519 "
+            "(ZIP-215), ed25519-strict (libsodium) (message of any length). '-' is an empty field. Exit 0 when every line was read (whatever the "
             "verdicts), 2 on a malformed line or other error.");
 
   vigil::cli::MerkleOptions merkle;

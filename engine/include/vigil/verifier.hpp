@@ -1,13 +1,14 @@
 // Batched signature verification on the GPU when one is usable and the batch
 // is large enough, and on all CPU cores otherwise. Verdicts are identical
-// either way: the GPU kernels implement libsecp256k1's rules and are tested
-// against it. A GPU call that fails (launch failure, out of memory, a lost
+// either way: the GPU kernels implement the rules of each scheme's reference
+// (libsecp256k1, libsodium, ZIP-215) and are tested against it. A GPU call that fails (launch failure, out of memory, a lost
 // device) is redone on the CPU and counted; a GPU fault never becomes an
 // "invalid" verdict.
 //
-// What runs where: ecdsa, ecdsa-lows, ecdsa-bitcoin and schnorr checks go to
-// the GPU (DER parsing stays on the CPU); ed25519-strict checks are verified
-// on the CPU.
+// What runs where: every scheme has a GPU kernel -- ecdsa, ecdsa-lows,
+// ecdsa-bitcoin and schnorr (DER parsing stays on the CPU), ed25519 and
+// ed25519-strict. Each family's checks go to the device in their own calls.
+// A check whose message is 2^32 bytes or longer stays on the CPU.
 #pragma once
 
 #include <cstdint>
@@ -27,13 +28,14 @@ struct VerifierOptions {
   Backend backend = Backend::kAuto;
   int gpu_device = 0;        // CUDA device index
   unsigned cpu_threads = 0;  // threads of the CPU path and the fallback; 0: all hardware threads
-  // Batches with fewer secp256k1 checks than this are verified on the CPU even
+  // Batches with fewer GPU-capable checks than this are verified on the CPU even
   // when a GPU is in use (transfers and launch cost more than they save).
   // The default is a placeholder until the crossover is measured on a GPU
-  // (bench/RESULTS.md); 0 sends every secp256k1 check to the GPU.
+  // (bench/RESULTS.md); 0 sends every GPU-capable check to the GPU.
   size_t gpu_min_checks = 1024;
-  // The most checks per GPU call (192 bytes each on the device); larger
-  // batches are cut into calls of this size.
+  // The most checks per GPU call (192 bytes each on the device for
+  // secp256k1, 112 for Ed25519, plus the messages); larger batches are cut
+  // into calls of this size.
   size_t gpu_max_checks = size_t{1} << 20;
 };
 
