@@ -1,7 +1,13 @@
-// Ed25519 vectors through "ed25519-strict", against each file's verdict and
-// libsodium's crypto_sign_verify_detached called directly (the oracle of this
-// rule set): RFC 8032 + SUPERCOP as in ring's ed25519_tests.txt, ring's
-// ed25519_verify_tests.txt (S >= L), SUPERCOP's sign.input, Wycheproof.
+// Ed25519 vectors through both rule sets: RFC 8032 + SUPERCOP as in ring's
+// ed25519_tests.txt, ring's ed25519_verify_tests.txt (S >= L), SUPERCOP's
+// sign.input, Wycheproof.
+//   ed25519-strict: against each file's verdict and libsodium's
+//     crypto_sign_verify_detached called directly (the oracle of this rule
+//     set), through verify_check (libsodium) and through the GPU kernel's code
+//     run on the host (verify_ed25519_on_host).
+//   ed25519 (ZIP-215): against each file's verdict where ZIP-215 agrees with
+//     it (listed exceptions below, each with the rule that decides it),
+//     through verify_check and the kernel path.
 #include <gtest/gtest.h>
 #include <sodium.h>
 
@@ -11,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "ed25519_prepare.hpp"
 #include "vectors/vector_files.hpp"
 #include "vigil/verify.hpp"
 
@@ -37,6 +44,15 @@ struct SodiumException {
   const char* why;
 };
 const std::vector<SodiumException> kWycheproofSodiumExceptions = {
+};
+
+// Wycheproof cases whose ZIP-215 verdict differs from the file's (which
+// follows RFC 8032's decoding). The test checks that the file still says the
+// opposite, so the list cannot go stale.
+const std::vector<SodiumException> kWycheproofZip215Exceptions = {
+    {151, true,
+     "R encodes y = 1 with the sign bit set: ZIP-215 decodes it as curve25519-dalek does, x = 0 (the "
+     "identity), and the cofactored equation holds"},
 };
 
 void init_sodium() { ASSERT_GE(sodium_init(), 0); }
@@ -144,20 +160,24 @@ std::vector<EdCase> load_wycheproof() {
   return out;
 }
 
-Check check_of(const EdCase& c, const ParsedPublicKey* parsed = nullptr) {
-  return Check{Scheme::kEd25519Strict, c.key, c.msg, c.sig, parsed};
+Check check_of(const EdCase& c, const ParsedPublicKey* parsed = nullptr, Scheme scheme = Scheme::kEd25519Strict) {
+  return Check{scheme, c.key, c.msg, c.sig, parsed};
 }
 
-// Ours vs libsodium vs the file, for every case of one file; also through a
-// pre-parsed key.
+const SodiumException* exception_for(const EdCase& c, const std::vector<SodiumException>& list) {
+  for (const SodiumException& e : list) {
+    if (c.wycheproof_tc != 0 && e.tc_id == c.wycheproof_tc) return &e;
+  }
+  return nullptr;
+}
+
+// Ours vs libsodium vs the file, for every case of one file, under both rule
+// sets; also through a pre-parsed key.
 void check_file(const std::vector<EdCase>& cases) {
   for (const EdCase& c : cases) {
     bool expected = c.expected;
     bool ref = sodium_verify(c);
-    const SodiumException* exc = nullptr;
-    for (const SodiumException& e : kWycheproofSodiumExceptions) {
-      if (c.wycheproof_tc != 0 && e.tc_id == c.wycheproof_tc) exc = &e;
-    }
+    const SodiumException* exc = exception_for(c, kWycheproofSodiumExceptions);
     if (exc) {
       EXPECT_NE(exc->sodium_verdict, c.expected) << c.id << ": listed as an exception but the file agrees";
       expected = exc->sodium_verdict;
@@ -166,10 +186,27 @@ void check_file(const std::vector<EdCase>& cases) {
     bool ours = verify_check(check_of(c));
     EXPECT_EQ(ours, expected) << c.id << ": ours vs the file" << (exc ? " (listed exception)" : "");
     EXPECT_EQ(ours, ref) << c.id << ": ours vs libsodium direct";
+    EXPECT_EQ(verify_ed25519_on_host(check_of(c)), ref) << c.id << ": the kernel's strict rules vs libsodium direct";
     ParsedPublicKey parsed;
     ASSERT_EQ(parse_public_key(Scheme::kEd25519Strict, c.key, &parsed), c.key.size() == 32) << c.id;
     if (c.key.size() == 32) {
       EXPECT_EQ(verify_check(check_of(c, &parsed)), ref) << c.id << " with a pre-parsed key";
+    }
+
+    // ZIP-215.
+    bool zip_expected = c.expected;
+    const SodiumException* zexc = exception_for(c, kWycheproofZip215Exceptions);
+    if (zexc) {
+      EXPECT_NE(zexc->sodium_verdict, c.expected) << c.id << ": listed as a ZIP-215 exception but the file agrees";
+      zip_expected = zexc->sodium_verdict;
+    }
+    // Whatever libsodium accepts, ZIP-215 accepts (it only adds encodings and the cofactor).
+    if (ref) EXPECT_TRUE(zip_expected) << c.id << ": strict-valid but expected ZIP-215-invalid";
+    EXPECT_EQ(verify_check(check_of(c, nullptr, Scheme::kEd25519)), zip_expected) << c.id << ": ZIP-215 vs the file";
+    EXPECT_EQ(verify_ed25519_on_host(check_of(c, nullptr, Scheme::kEd25519)), zip_expected)
+        << c.id << ": the kernel's ZIP-215 rules vs the file";
+    if (c.key.size() == 32) {
+      EXPECT_EQ(verify_check(check_of(c, &parsed, Scheme::kEd25519)), zip_expected) << c.id << " ZIP-215, pre-parsed key";
     }
   }
 }
