@@ -2,7 +2,7 @@
 # The README's first command: installs what is missing, builds (Release, GPU
 # kernels when a CUDA toolkit is present) and runs the main job on bundled
 # real data:
-#   - `vigil verify` over 2,525 published test vectors (Wycheproof, BIP340,
+#   - `vigil verify` over 4,219 published test vectors (Wycheproof, BIP340,
 #     RFC 8032/SUPERCOP), its verdicts compared with the vectors' own;
 #   - `vigil merkle` over real mainnet block 413567 (txids, Merkle root
 #     against the header, CVE-2012-2459 mutation flag).

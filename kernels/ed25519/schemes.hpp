@@ -34,6 +34,7 @@ VIGIL_HD inline bool has_small_order_encoding(const uint8_t s[32]) {
                                     0x76, 0x0d, 0x10, 0x67, 0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39,
                                     0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a};
   bool eq_a = true, eq_b = true;
+VIGIL_UNROLL
   for (int i = 0; i < 32; ++i) {
     const uint8_t v = i == 31 ? (s[i] & 0x7f) : s[i];
     eq_a &= v == kOrder8a[i];
@@ -56,6 +57,7 @@ VIGIL_HD inline bool has_small_order_encoding(const uint8_t s[32]) {
 // k = SHA-512(R || A || M) mod L.
 VIGIL_HD inline Scalar challenge(const uint8_t r[32], const uint8_t key[32], const uint8_t* msg, uint64_t len) {
   uint8_t prefix[64], h[64];
+VIGIL_UNROLL
   for (int i = 0; i < 32; ++i) {
     prefix[i] = r[i];
     prefix[32 + i] = key[i];

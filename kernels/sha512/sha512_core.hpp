@@ -94,6 +94,7 @@ VIGIL_HD inline void digest_prefixed(uint8_t out[64], const uint8_t* prefix, con
   const uint64_t blocks = (total + 16) / 128 + 1;
   for (uint64_t blk = 0; blk < blocks; ++blk) {
     uint64_t w[16];
+VIGIL_UNROLL  // constant indices keep w in registers
     for (int j = 0; j < 16; ++j) {
       uint64_t word = 0;
       const uint64_t base = blk * 128 + 8 * j;
@@ -120,7 +121,9 @@ VIGIL_HD inline void digest_prefixed(uint8_t out[64], const uint8_t* prefix, con
     }
     compress(s, w);
   }
+VIGIL_UNROLL
   for (int i = 0; i < 8; ++i) {
+VIGIL_UNROLL
     for (int k = 0; k < 8; ++k) out[8 * i + k] = static_cast<uint8_t>(s[i] >> (56 - 8 * k));
   }
 }
