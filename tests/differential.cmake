@@ -1,19 +1,21 @@
 # Differential tests: the engine against a reference oracle that calls
-# libsecp256k1 and libsodium directly, on generated random and hostile checks.
+# libsecp256k1 and libsodium directly (and, for ZIP-215, which no installed
+# library implements, a slow reference on OpenSSL BIGNUM: differential/ed25519_ref),
+# on generated random and hostile checks.
 # VIGIL_DIFF_N (environment, at test time) sets the checks per scheme (default
 # 20000); sanitizer builds run with a smaller value.
 
 # The oracle and the check generator, shared with the CLI tests and the
 # vigil_gen_checks tool. The oracle calls no vigil function: vigil is linked
 # for its public headers (the Scheme enum) only.
-add_library(vigil_diffsupport STATIC differential/oracle.cpp differential/generator.cpp)
+add_library(vigil_diffsupport STATIC differential/oracle.cpp differential/generator.cpp differential/ed25519_ref.cpp)
 target_include_directories(vigil_diffsupport PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(vigil_diffsupport PUBLIC vigil::vigil PkgConfig::SECP256K1 PkgConfig::SODIUM)
+target_link_libraries(vigil_diffsupport PUBLIC vigil::vigil PkgConfig::SECP256K1 PkgConfig::SODIUM OpenSSL::Crypto)
 target_compile_options(vigil_diffsupport PRIVATE ${VIGIL_WARNINGS})
 
 vigil_add_test(vigil_differential_tests
   SOURCES differential/oracle_test.cpp differential/scheme_diff_test.cpp differential/lax_der_test.cpp
-          differential/batch_test.cpp differential/pool_test.cpp
+          differential/batch_test.cpp differential/pool_test.cpp differential/ed25519_ref_test.cpp
   LABELS differential
   TIMEOUT 1800)
 target_link_libraries(vigil_differential_tests PRIVATE vigil_diffsupport)

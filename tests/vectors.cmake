@@ -8,6 +8,7 @@ vigil_add_test(vigil_vector_tests
     vectors/wycheproof_ecdsa_test.cpp
     vectors/bip340_test.cpp
     vectors/ed25519_test.cpp
+    vectors/ed25519_zip215_test.cpp
     vectors/der_bip66_test.cpp
   LABELS vectors)
 target_link_libraries(vigil_vector_tests PRIVATE ZLIB::ZLIB)

@@ -194,7 +194,7 @@ TEST(VigilVerify, MalformedLineGivesExit2AndNoVerdicts) {
       std::string text = "# header comment\n\n";
       size_t line_no = 2;
       for (size_t i = 0; i < before; ++i) {
-        text += check_line(gen.valid(kAllSchemes[i % 5])) + "\n";
+        text += check_line(gen.valid(kAllSchemes[i % std::size(kAllSchemes)])) + "\n";
         ++line_no;
       }
       text += bad.line + "\n";

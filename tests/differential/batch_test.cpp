@@ -95,11 +95,11 @@ TEST(BatchVsSingle, ParsedKeyOfTheWrongFamilyIsInvalid) {
   Generator gen(seed);
   CpuVerifier verifier(CpuVerifierOptions{2});
   auto family_of = [](Scheme s) {
-    return s == Scheme::kSchnorr ? 1 : s == Scheme::kEd25519Strict ? 2 : 0;
+    return s == Scheme::kSchnorr ? 1 : s == Scheme::kEd25519Strict || s == Scheme::kEd25519 ? 2 : 0;
   };
   // One valid check and one parsed key per scheme.
   std::vector<GenCheck> valid;
-  std::vector<ParsedPublicKey> keys(5);
+  std::vector<ParsedPublicKey> keys(std::size(kAllSchemes));
   for (Scheme s : kAllSchemes) {
     valid.push_back(gen.valid(s));
     ASSERT_TRUE(parse_public_key(s, valid.back().key, &keys[static_cast<size_t>(s)]));
@@ -173,7 +173,8 @@ TEST(BatchVsSingle, MismatchedSpanSizesWriteNothing) {
   for (Scheme s : kAllSchemes) gc.push_back(gen.valid(s));
   std::vector<Check> checks;
   for (const auto& c : gc) checks.push_back(as_check(c));
-  for (size_t slots : {0u, 1u, 4u, 6u, 100u}) {
+  const size_t n = checks.size();
+  for (size_t slots : {size_t{0}, size_t{1}, n - 1, n + 1, size_t{100}}) {
     std::vector<uint8_t> verdicts(slots, 0x5c);
     Status st = verifier.verify(checks, verdicts);
     EXPECT_EQ(st.code(), Status::Code::kInvalidArgument) << slots << " slots";

@@ -165,7 +165,11 @@ constexpr Cls kSchnorrClasses[] = {Cls::kValid,      Cls::kFlipKey, Cls::kFlipMs
 constexpr Cls kEd25519Classes[] = {Cls::kValid,      Cls::kFlipKey,    Cls::kFlipMsg,      Cls::kFlipSig,
                                    Cls::kScalarEdge, Cls::kSmallOrder, Cls::kNonCanonical, Cls::kWrongLength};
 
-size_t scheme_index(Scheme s) { return static_cast<size_t>(s); }
+size_t scheme_index(Scheme s) {
+  const size_t i = static_cast<size_t>(s);
+  if (i >= kSchemeSlots) throw std::logic_error("scheme outside the generator's counters");
+  return i;
+}
 
 }  // namespace
 
@@ -197,6 +201,7 @@ std::span<const Cls> classes_of(Scheme scheme) {
     case Scheme::kSchnorr:
       return kSchnorrClasses;
     case Scheme::kEd25519Strict:
+    case Scheme::kEd25519:
       return kEd25519Classes;
   }
   return {};
@@ -209,13 +214,14 @@ const char* scheme_label(Scheme scheme) {
     case Scheme::kEcdsaBitcoin: return "ecdsa-bitcoin";
     case Scheme::kSchnorr: return "schnorr";
     case Scheme::kEd25519Strict: return "ed25519-strict";
+    case Scheme::kEd25519: return "ed25519";
   }
   return "?";
 }
 
 std::optional<Scheme> scheme_from_label(std::string_view label) {
   for (Scheme s : {Scheme::kEcdsa, Scheme::kEcdsaLowS, Scheme::kEcdsaBitcoin, Scheme::kSchnorr,
-                   Scheme::kEd25519Strict}) {
+                   Scheme::kEd25519Strict, Scheme::kEd25519}) {
     if (label == scheme_label(s)) return s;
   }
   return std::nullopt;
@@ -817,6 +823,242 @@ struct Generator::Impl {
     }
   }
 
+  // ---- Ed25519: signatures built with libsodium's arithmetic ----
+  //
+  // The small-order and non-canonical classes need signatures that only some
+  // rule sets accept. They are built from libsodium's scalar and point
+  // operations and its signing (never from the ZIP-215 reference, which
+  // decides them): ZIP-215 ("ed25519") accepts [8]([S]B - R - [k]A) = 0 with
+  // A and R decoded whatever their encoding; libsodium ("ed25519-strict")
+  // rejects small-order or non-canonical A and R and checks R = [S]B - [k]A.
+  using Ed32 = std::array<uint8_t, 32>;  // little-endian
+
+  Ed32 ed_reduce(const uint8_t wide[64]) {
+    Ed32 out{};
+    uint8_t copy[64];
+    std::memcpy(copy, wide, 64);
+    crypto_core_ed25519_scalar_reduce(out.data(), copy);
+    return out;
+  }
+  // A scalar below L from the generator's own randomness (reproducible).
+  Ed32 ed_random_scalar() {
+    uint8_t wide[64];
+    fill(wide, 64);
+    return ed_reduce(wide);
+  }
+  // The clamped secret scalar a of a key (A = [a]B), mod L.
+  Ed32 ed_secret_scalar(const EdKey& k) {
+    uint8_t h[64];
+    crypto_hash_sha512(h, k.sk, 32);
+    h[0] &= 248;
+    h[31] &= 127;
+    h[31] |= 64;
+    std::memset(h + 32, 0, 32);
+    return ed_reduce(h);
+  }
+  // k = SHA-512(R || A || M) mod L over the bytes as given.
+  Ed32 ed_challenge(const uint8_t* r, const uint8_t* a, const Bytes& msg) {
+    crypto_hash_sha512_state st;
+    crypto_hash_sha512_init(&st);
+    crypto_hash_sha512_update(&st, r, 32);
+    crypto_hash_sha512_update(&st, a, 32);
+    crypto_hash_sha512_update(&st, msg.data(), msg.size());
+    uint8_t h[64];
+    crypto_hash_sha512_final(&st, h);
+    return ed_reduce(h);
+  }
+  Ed32 ed_base_mul(const Ed32& n) {
+    Ed32 out{};
+    if (crypto_scalarmult_ed25519_base_noclamp(out.data(), n.data()) != 0) throw std::runtime_error("[n]B failed");
+    return out;
+  }
+  Ed32 ed_add(const uint8_t* p, const uint8_t* q) {
+    Ed32 out{};
+    if (crypto_core_ed25519_add(out.data(), p, q) != 0) throw std::runtime_error("point addition failed");
+    return out;
+  }
+  Ed32 ed_mul_add(const Ed32& x, const Ed32& y, const Ed32& z) {  // x y + z mod L
+    Ed32 xy{}, out{};
+    crypto_core_ed25519_scalar_mul(xy.data(), x.data(), y.data());
+    crypto_core_ed25519_scalar_add(out.data(), xy.data(), z.data());
+    return out;
+  }
+
+  // One of the 14 small-order encodings: the 8 canonical ones (and their
+  // orders), or the 6 non-canonical ones.
+  enum class TorsionPick { kAny, kCanonical, kNonCanonical, kCanonicalNotIdentity };
+  Bytes ed_torsion(TorsionPick pick, std::string& name, int* order = nullptr) {
+    static const int kOrders[] = {1, 2, 4, 4, 8, 8, 8, 8};
+    const size_t nc = std::size(kTorsionCanonical), nn = std::size(kTorsionNonCanonical);
+    size_t i;
+    switch (pick) {
+      case TorsionPick::kAny: i = below(nc + nn); break;
+      case TorsionPick::kCanonical: i = below(nc); break;
+      case TorsionPick::kNonCanonical: i = nc + below(nn); break;
+      default: i = 1 + below(nc - 1); break;
+    }
+    if (i < nc) {
+      name = "torsion point #" + std::to_string(i) + " (order " + std::to_string(kOrders[i]) + ")";
+      if (order) *order = kOrders[i];
+      return bytes_of_hex(kTorsionCanonical[i]);
+    }
+    name = "torsion point, non-canonical encoding #" + std::to_string(i - nc);
+    if (order) *order = 0;  // not asked for by the callers that need it
+    return bytes_of_hex(kTorsionNonCanonical[i - nc]);
+  }
+
+  void set_r(GenCheck& c, const uint8_t* r) { std::memcpy(c.sig.data(), r, 32); }
+  void set_s(GenCheck& c, const Ed32& s) { std::memcpy(c.sig.data() + 32, s.data(), 32); }
+
+  // S = [k]a for a small-order R: [S]B - R - [k]A = -R, killed by the cofactor.
+  void ed_torsion_r_signed(GenCheck& c, const EdKey& k, const Bytes& r) {
+    set_r(c, r.data());
+    set_s(c, ed_mul_add(ed_challenge(r.data(), k.pk, c.msg), ed_secret_scalar(k), Ed32{}));
+  }
+  // A small-order key with R = [r]B and S = r: [S]B - R - [k]A = -[k]A, killed
+  // by the cofactor.
+  void ed_torsion_a_signed(GenCheck& c, const Bytes& a) {
+    c.key = a;
+    const Ed32 r = ed_random_scalar();
+    const Ed32 rb = ed_base_mul(r);
+    set_r(c, rb.data());
+    set_s(c, r);
+  }
+
+  // A or R among the 14 small-order encodings. Valid under ZIP-215 only when
+  // the signature was made for it (S = 0 with both, S = k a with R, S = r
+  // with A); valid under the strict rules only for mixed-order keys (A + T,
+  // not of small order) whose k T is the identity.
+  void ed_small_order(GenCheck& c, const EdKey& k) {
+    const bool zip215 = c.scheme == Scheme::kEd25519;
+    const Expect zip215_only = zip215 ? Expect::kValid : Expect::kInvalid;
+    std::string name, name2;
+    c.expect = Expect::kInvalid;
+    switch (below(9)) {
+      case 0:  // someone else's signature under a small-order key
+        c.key = ed_torsion(TorsionPick::kAny, name);
+        c.variant = "A = " + name + ", R and S of a signature by another key";
+        break;
+      case 1:  // R replaced by a small-order point, S unchanged
+        set_r(c, ed_torsion(TorsionPick::kAny, name).data());
+        c.variant = "R = " + name + ", S of the original signature";
+        break;
+      case 2:  // both replaced, S unchanged: [8][S]B remains
+        c.key = ed_torsion(TorsionPick::kAny, name);
+        set_r(c, ed_torsion(TorsionPick::kAny, name2).data());
+        c.variant = "A = " + name + ", R = " + name2 + ", S of the original signature";
+        break;
+      case 3:  // the "signature" that verifies any message under a small-order key
+        c.key = ed_torsion(TorsionPick::kAny, name);
+        set_r(c, ed_torsion(TorsionPick::kAny, name2).data());
+        set_s(c, Ed32{});
+        c.variant = "A = " + name + ", R = " + name2 + ", S = 0";
+        c.expect = zip215_only;
+        break;
+      case 4:
+        ed_torsion_r_signed(c, k, ed_torsion(TorsionPick::kAny, name));
+        c.variant = "R = " + name + ", S = k a";
+        c.expect = zip215_only;
+        break;
+      case 5:
+        ed_torsion_a_signed(c, ed_torsion(TorsionPick::kAny, name));
+        c.variant = "A = " + name + ", R = [r]B, S = r";
+        c.expect = zip215_only;
+        break;
+      case 6:
+      case 7: {  // mixed-order key A + T, signed by libsodium for that key
+        int order = 0;
+        const Bytes t = ed_torsion(TorsionPick::kCanonicalNotIdentity, name, &order);
+        const Ed32 mixed = ed_add(k.pk, t.data());
+        uint8_t sk[crypto_sign_SECRETKEYBYTES];
+        std::memcpy(sk, k.sk, 32);
+        std::memcpy(sk + 32, mixed.data(), 32);  // libsodium hashes this half as A
+        // [S]B - R - [k](A + T) = -[k]T: zero iff k = 0 mod order(T). Draw
+        // messages until k is (both rule sets accept) or is not (only the
+        // cofactored equation accepts).
+        const bool want_kt_zero = below(2) == 0;
+        uint8_t sig[crypto_sign_BYTES];
+        for (int tries = 0;; ++tries) {
+          if (tries == 1000) throw std::runtime_error("no message found for a mixed-order key");
+          crypto_sign_detached(sig, nullptr, c.msg.data(), c.msg.size(), sk);
+          const Ed32 ch = ed_challenge(sig, mixed.data(), c.msg);
+          if ((ch[0] % order == 0) == want_kt_zero) break;  // order | 8: k mod order from the low byte
+          c.msg = random_bytes(ed_message_length());
+        }
+        c.key.assign(mixed.begin(), mixed.end());
+        c.sig.assign(sig, sig + 64);
+        c.variant = "A + " + name + " (mixed order) signed by libsodium, message of " +
+                    std::to_string(c.msg.size()) + " bytes, k T " + (want_kt_zero ? "= 0" : "!= 0");
+        c.expect = want_kt_zero ? Expect::kValid : zip215_only;
+        break;
+      }
+      default: {  // R + T with S recomputed for it: only [8] removes the T
+        const Bytes t = ed_torsion(TorsionPick::kCanonicalNotIdentity, name);
+        const Ed32 r = ed_random_scalar();
+        const Ed32 rb = ed_base_mul(r);
+        const Ed32 r_prime = ed_add(rb.data(), t.data());
+        set_r(c, r_prime.data());
+        set_s(c, ed_mul_add(ed_challenge(r_prime.data(), k.pk, c.msg), ed_secret_scalar(k), r));
+        c.variant = "R = [r]B + " + name + ", S = r + k a";
+        c.expect = zip215_only;
+        break;
+      }
+    }
+  }
+
+  // Encodings with y >= p (or x = 0 with the sign bit set): arbitrary ones
+  // in place of A or R (invalid), and signatures made for non-canonical
+  // small-order A and R (valid under ZIP-215, which decodes them and hashes
+  // the bytes as given; invalid under the strict rules).
+  void ed_non_canonical(GenCheck& c, const EdKey& k) {
+    const bool zip215 = c.scheme == Scheme::kEd25519;
+    const Expect zip215_only = zip215 ? Expect::kValid : Expect::kInvalid;
+    std::string name, name2;
+    c.expect = Expect::kInvalid;
+    switch (below(6)) {
+      case 0:
+      case 1: {  // y = p + k in place of A or R
+        const unsigned kk = static_cast<unsigned>(below(19));
+        const bool sign = coin();
+        const Bytes enc = ed_noncanonical_y(kk, sign);
+        name = "y = p+" + std::to_string(kk) + (sign ? ", sign bit set" : "");
+        if (coin()) {
+          c.key = enc;
+          c.variant = "A with " + name;
+        } else {
+          set_r(c, enc.data());
+          c.variant = "R with " + name;
+        }
+        break;
+      }
+      case 2:
+        ed_torsion_a_signed(c, ed_torsion(TorsionPick::kNonCanonical, name));
+        c.variant = "A = " + name + ", R = [r]B, S = r";
+        c.expect = zip215_only;
+        break;
+      case 3:
+        ed_torsion_r_signed(c, k, ed_torsion(TorsionPick::kNonCanonical, name));
+        c.variant = "R = " + name + ", S = k a";
+        c.expect = zip215_only;
+        break;
+      case 4:
+        c.key = ed_torsion(TorsionPick::kNonCanonical, name);
+        set_r(c, ed_torsion(TorsionPick::kNonCanonical, name2).data());
+        set_s(c, Ed32{});
+        c.variant = "A = " + name + ", R = " + name2 + ", S = 0";
+        c.expect = zip215_only;
+        break;
+      default: {  // k computed over R's canonical re-encoding: wrong under ZIP-215
+        const Bytes r = ed_torsion(TorsionPick::kNonCanonical, name);
+        const Ed32 canonical = ed_add(r.data(), bytes_of_hex(kTorsionCanonical[0]).data());  // + identity
+        set_r(c, r.data());
+        set_s(c, ed_mul_add(ed_challenge(canonical.data(), k.pk, c.msg), ed_secret_scalar(k), Ed32{}));
+        c.variant = "R = " + name + ", S = k a with k over R's canonical encoding " + hex_of(canonical);
+        break;
+      }
+    }
+  }
+
   void ed25519(GenCheck& c) {
     EdKey& k = ed_key();
     c.msg = random_bytes(ed_message_length());
@@ -853,53 +1095,12 @@ struct Generator::Impl {
         c.expect = Expect::kInvalid;
         break;
       }
-      case Cls::kSmallOrder: {
-        auto torsion = [&](std::string& name) {
-          if (below(3) == 0) {
-            size_t i = below(std::size(kTorsionNonCanonical));
-            name = "torsion point, non-canonical encoding #" + std::to_string(i);
-            return bytes_of_hex(kTorsionNonCanonical[i]);
-          }
-          size_t i = below(std::size(kTorsionCanonical));
-          name = "torsion point #" + std::to_string(i);
-          return bytes_of_hex(kTorsionCanonical[i]);
-        };
-        std::string name;
-        switch (below(3)) {
-          case 0: c.key = torsion(name); c.variant = "A = " + name; break;
-          case 1: {
-            Bytes r = torsion(name);
-            std::memcpy(c.sig.data(), r.data(), 32);
-            c.variant = "R = " + name;
-            break;
-          }
-          default: {
-            c.key = torsion(name);
-            c.variant = "A = " + name;
-            Bytes r = torsion(name);
-            std::memcpy(c.sig.data(), r.data(), 32);
-            c.variant += ", R = " + name;
-            break;
-          }
-        }
-        c.expect = Expect::kInvalid;
+      case Cls::kSmallOrder:
+        ed_small_order(c, k);
         break;
-      }
-      case Cls::kNonCanonical: {
-        unsigned kk = static_cast<unsigned>(below(19));
-        bool sign = coin();
-        Bytes enc = ed_noncanonical_y(kk, sign);
-        std::string name = "y = p+" + std::to_string(kk) + (sign ? ", sign bit set" : "");
-        if (coin()) {
-          c.key = enc;
-          c.variant = "A with " + name;
-        } else {
-          std::memcpy(c.sig.data(), enc.data(), 32);
-          c.variant = "R with " + name;
-        }
-        c.expect = Expect::kInvalid;
+      case Cls::kNonCanonical:
+        ed_non_canonical(c, k);
         break;
-      }
       case Cls::kWrongLength:
         c.expect = Expect::kInvalid;
         switch (below(8)) {
@@ -938,6 +1139,7 @@ GenCheck Generator::make(Scheme scheme, Cls cls) {
       impl_->schnorr(c);
       break;
     case Scheme::kEd25519Strict:
+    case Scheme::kEd25519:
       impl_->ed25519(c);
       break;
   }

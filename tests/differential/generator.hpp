@@ -7,10 +7,15 @@
 // generator also states what it meant to build (Expect): a corruption that
 // must break the signature says kInvalid, an alternative encoding that must
 // still verify says kValid, a random one says kAny; the tests check the
-// oracle against that intent too.
+// oracle against that intent too. The two Ed25519 rule sets share the
+// classes (libsodium signs for both) but not every intent: a signature made
+// for a small-order or non-canonical A or R, or for a mixed-order key, is
+// valid under ZIP-215 ("ed25519") and invalid under libsodium's rules
+// ("ed25519-strict"); the generator states the intent of the scheme asked for.
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <random>
@@ -37,10 +42,14 @@ enum class Cls : uint8_t {
   kKeyOffCurve,   // points off the curve
   kWrongLength,   // keys, signatures (and, outside the CLI, digests) of the wrong length
   kDerMutation,   // ECDSA: negative integers, zero padding, long-form lengths, trailing bytes, ...
-  kSmallOrder,    // Ed25519: A or R one of the 8 torsion points (canonical and y >= p encodings)
-  kNonCanonical,  // Ed25519: A or R with y >= p
+  kSmallOrder,    // Ed25519: A or R one of the 14 small-order encodings (8 canonical, 6 not),
+                  // signatures made for them, mixed-order keys (A + T), R + T
+  kNonCanonical,  // Ed25519: A or R with y >= p (or x = 0 with the sign bit set), arbitrary or
+                  // signed for (ZIP-215 accepts the latter, the strict rules reject both)
 };
 inline constexpr size_t kClassCount = 13;
+// Per-scheme counters: one slot per Scheme value (0 .. kSchemeSlots - 1).
+inline constexpr size_t kSchemeSlots = std::size(kAllSchemes);
 
 const char* class_name(Cls cls);
 // The classes the generator makes for `scheme` (kValid first).
@@ -90,8 +99,8 @@ class Generator {
   std::mt19937_64 rng_;
   GeneratorOptions options_;
   std::unique_ptr<Impl> impl_;
-  uint64_t counters_[5][kClassCount] = {};
-  size_t next_class_[5] = {};
+  uint64_t counters_[kSchemeSlots][kClassCount] = {};
+  size_t next_class_[kSchemeSlots] = {};
 };
 
 // Lower-case hex; "-" for an empty field when `dash_for_empty`.

@@ -1,5 +1,7 @@
 #include "differential/oracle.hpp"
 
+#include "differential/ed25519_ref.hpp"
+
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 #include <sodium.h>
@@ -66,6 +68,8 @@ bool oracle_verify(Scheme scheme, Span key, Span msg, Span sig) {
       return schnorr_oracle(key, msg, sig);
     case Scheme::kEd25519Strict:
       return ed25519_oracle(key, msg, sig);
+    case Scheme::kEd25519:
+      return zip215_reference_verify(key, msg, sig);
   }
   return false;
 }
@@ -83,6 +87,7 @@ bool oracle_key_parses(Scheme scheme, Span key) {
       return key.size() == 32 && secp256k1_xonly_pubkey_parse(oracle_context(), &xonly, key.data()) == 1;
     }
     case Scheme::kEd25519Strict:
+    case Scheme::kEd25519:
       return key.size() == crypto_sign_PUBLICKEYBYTES;
   }
   return false;

@@ -148,11 +148,12 @@ TEST(MixedSchemeDiff, MixedBatchesAgreeWithTheOracle) {
   std::mt19937_64& rng = gen.rng();
   CpuVerifier verifier(CpuVerifierOptions{0});
 
-  std::array<size_t, 5> left;
+  constexpr size_t kSchemes = std::size(kAllSchemes);
+  std::array<size_t, kSchemes> left;
   left.fill(n);
-  size_t remaining = 5 * n;
+  size_t remaining = kSchemes * n;
   Path batch{"(d) mixed batch"}, parsed_path{"(d) mixed batch, parsed keys"};
-  std::array<Tally, 5> per_scheme{};
+  std::array<Tally, kSchemes> per_scheme{};
   uint64_t batches = 0, with_parsed = 0;
 
   std::vector<GenCheck> gen_checks;
@@ -195,7 +196,7 @@ TEST(MixedSchemeDiff, MixedBatchesAgreeWithTheOracle) {
   EXPECT_EQ(batch.mismatches, 0u);
   EXPECT_EQ(parsed_path.mismatches, 0u);
   EXPECT_GT(with_parsed, 0u);
-  EXPECT_LT(with_parsed, 5 * n);
+  EXPECT_LT(with_parsed, kSchemes * n);
   for (Scheme s : kAllSchemes) {
     EXPECT_GT(per_scheme[static_cast<size_t>(s)].valid, 0u) << scheme_label(s);
     EXPECT_GT(per_scheme[static_cast<size_t>(s)].invalid, 0u) << scheme_label(s);
