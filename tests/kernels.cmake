@@ -5,7 +5,8 @@ target_link_libraries(vigil_kernel_host_tests PRIVATE vigil_emulation)
 
 # The secp256k1 kernels' math, compiled for the host, against libsecp256k1
 # (and OpenSSL for the field).
-vigil_add_test(vigil_secp_host_tests SOURCES kernels/secp256k1_scheme_test.cpp kernels/secp256k1_math_test.cpp LABELS unit differential TIMEOUT 1800)
+vigil_add_test(vigil_secp_host_tests SOURCES kernels/secp256k1_scheme_test.cpp kernels/secp256k1_math_test.cpp kernels/kernel_diff.cpp
+  LABELS unit differential TIMEOUT 1800)
 target_link_libraries(vigil_secp_host_tests PRIVATE vigil_emulation vigil_diffsupport)
 
 # Long run: 10^6 random and hostile checks per secp256k1 scheme through the
@@ -15,4 +16,23 @@ if(VIGIL_LONG_TESTS)
     COMMAND vigil_secp_host_tests --gtest_filter=Schemes/SecpKernelDiff.*)
   set_tests_properties(vigil_long_secp_kernel_host PROPERTIES
     ENVIRONMENT VIGIL_DIFF_N=${VIGIL_LONG_COUNT} LABELS long TIMEOUT 7200 RUN_SERIAL TRUE)
+endif()
+
+# The Ed25519 kernels' math (field, scalars, SHA-512, group, double
+# multiplication, both rule sets), compiled for the host, against OpenSSL's
+# BIGNUM and SHA-512 and libsodium; and both rule sets through the GPU path's
+# preparation against the differential oracle (libsodium, the ZIP-215 reference).
+vigil_add_test(vigil_ed25519_host_tests
+  SOURCES kernels/ed25519_math_test.cpp kernels/ed25519_scheme_test.cpp kernels/kernel_diff.cpp
+  LABELS unit differential TIMEOUT 1800)
+target_link_libraries(vigil_ed25519_host_tests PRIVATE vigil_emulation vigil_diffsupport OpenSSL::Crypto PkgConfig::SODIUM)
+
+# Long run: 10^6 random and hostile checks per Ed25519 rule set through the
+# host-compiled kernels, against libsodium and the ZIP-215 reference (the
+# reference takes a few milliseconds a check: about an hour for ed25519).
+if(VIGIL_LONG_TESTS)
+  add_test(NAME vigil_long_ed25519_kernel_host
+    COMMAND vigil_ed25519_host_tests --gtest_filter=Schemes/EdKernelDiff.*)
+  set_tests_properties(vigil_long_ed25519_kernel_host PROPERTIES
+    ENVIRONMENT VIGIL_DIFF_N=${VIGIL_LONG_COUNT} LABELS long TIMEOUT 14400 RUN_SERIAL TRUE)
 endif()

@@ -98,18 +98,17 @@ VIGIL_UNROLL  // constant indices keep w in registers
     for (int j = 0; j < 16; ++j) {
       uint64_t word = 0;
       const uint64_t base = blk * 128 + 8 * j;
-      if (base + 8 <= 64) {
-        for (int k = 0; k < 8; ++k) word = (word << 8) | prefix[base + k];
-      } else if (base >= 64 && base + 8 <= total) {
+      if (blk == 0 && j < 8) {  // the prefix: exactly the first 8 words
+VIGIL_UNROLL
+        for (int k = 0; k < 8; ++k) word = (word << 8) | prefix[8 * j + k];
+      } else if (base + 8 <= total) {  // 8 message bytes
         const uint8_t* q = msg + (base - 64);
+VIGIL_UNROLL
         for (int k = 0; k < 8; ++k) word = (word << 8) | q[k];
-      } else {
+      } else {  // the message's tail, the 0x80 byte, zeros
         for (int k = 0; k < 8; ++k) {
           const uint64_t pos = base + k;
-          uint8_t byte = 0;
-          if (pos < 64) byte = prefix[pos];
-          else if (pos < total) byte = msg[pos - 64];
-          else if (pos == total) byte = 0x80;
+          const uint8_t byte = pos < total ? msg[pos - 64] : pos == total ? 0x80 : 0;
           word = (word << 8) | byte;
         }
       }

@@ -201,7 +201,9 @@ void check_file(const std::vector<EdCase>& cases) {
       zip_expected = zexc->sodium_verdict;
     }
     // Whatever libsodium accepts, ZIP-215 accepts (it only adds encodings and the cofactor).
-    if (ref) EXPECT_TRUE(zip_expected) << c.id << ": strict-valid but expected ZIP-215-invalid";
+    if (ref) {
+      EXPECT_TRUE(zip_expected) << c.id << ": strict-valid but expected ZIP-215-invalid";
+    }
     EXPECT_EQ(verify_check(check_of(c, nullptr, Scheme::kEd25519)), zip_expected) << c.id << ": ZIP-215 vs the file";
     EXPECT_EQ(verify_ed25519_on_host(check_of(c, nullptr, Scheme::kEd25519)), zip_expected)
         << c.id << ": the kernel's ZIP-215 rules vs the file";
