@@ -12,9 +12,12 @@ Sources (see tests/data/SOURCES.md): Wycheproof ecdsa_secp256k1_sha256_test.json
 `ecdsa-lows`, where a valid signature with S > n/2 must fail), BIP340
 test-vectors.csv (`schnorr`), ring's ed25519_tests.txt (RFC 8032 + SUPERCOP, all
 valid), ed25519_verify_tests.txt, SUPERCOP's sign.input and Wycheproof
-ed25519_test.json (`ed25519-strict` and `ed25519`, ZIP-215).
+ed25519_test.json (`ed25519-strict` and `ed25519`, ZIP-215); the ZIP-215 edge cases of
+ed25519-speccheck (verdicts from its results table) and ed25519consensus (196
+small-order cases, valid under ZIP-215, rejected by libsodium), under both rule sets.
 """
 import gzip
+import re
 import hashlib
 import json
 import os
@@ -106,11 +109,42 @@ def ed25519(out):
                 out.append((f"{scheme} {g['publicKey']['pk']} {field(t['msg'])} {field(t['sig'])}", valid))
 
 
+def zip215_vectors(out):
+    """The ZIP-215 edge cases, each under both rule sets, with the verdicts the files give."""
+    # ed25519-speccheck: 12 cases (msg=, pbk=, sig= lines after a count), verdicts from the
+    # published results table: the "Zebra" row is ZIP-215, the "LibSodium" row is libsodium.
+    d = os.path.join(DATA, "ed25519", "ed25519-speccheck")
+    rows = {}
+    for line in open(os.path.join(d, "results.md")):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 13:
+            rows[cells[0]] = cells[1:]
+    lines = [l.strip() for l in open(os.path.join(d, "cases.txt")) if l.strip()]
+    count = int(lines[0])
+    fields = [l.split("=", 1)[1] for l in lines[1:]]
+    assert len(fields) == 3 * count and len(rows["Zebra"]) == count == len(rows["LibSodium"])
+    for scheme, row in (("ed25519", rows["Zebra"]), ("ed25519-strict", rows["LibSodium"])):
+        out.append((f"# {scheme}: ed25519-speccheck cases.txt, verdicts of results.md", None))
+        for i in range(count):
+            msg, pbk, sig = fields[3 * i: 3 * i + 3]
+            out.append((f"{scheme} {pbk} {field(msg)} {sig}", row[i] == "V"))
+    # ed25519consensus: 196 small-order (key, signature) pairs over the message "Zcash", all
+    # valid under ZIP-215 (the file's own test) and all rejected by libsodium's small-order checks.
+    go = open(os.path.join(DATA, "ed25519", "ed25519consensus", "zip215_test.go")).read()
+    pairs = re.findall(r'\{\s*"([0-9a-f]{64})",\s*"([0-9a-f]{128})",\s*\}', go)
+    assert len(pairs) == 196, len(pairs)
+    for scheme, valid in (("ed25519", True), ("ed25519-strict", False)):
+        out.append((f"# {scheme}: ed25519consensus zip215_test.go, message \"Zcash\"", None))
+        for vk, sig in pairs:
+            out.append((f"{scheme} {vk} {b'Zcash'.hex()} {sig}", valid))
+
+
 def main():
     out = []
     wycheproof_ecdsa(out)
     bip340(out)
     ed25519(out)
+    zip215_vectors(out)
     os.makedirs(os.path.join(DATA, "checks"), exist_ok=True)
     with open(os.path.join(DATA, "checks", "vectors.checks"), "w") as checks, \
          open(os.path.join(DATA, "checks", "vectors.expected"), "w") as expected:

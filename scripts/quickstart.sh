@@ -2,8 +2,9 @@
 # The README's first command: installs what is missing, builds (Release, GPU
 # kernels when a CUDA toolkit is present) and runs the main job on bundled
 # real data:
-#   - `vigil verify` over 4,219 published test vectors (Wycheproof, BIP340,
-#     RFC 8032/SUPERCOP), its verdicts compared with the vectors' own;
+#   - `vigil verify` over 4,635 published test vectors (Wycheproof, BIP340,
+#     RFC 8032/SUPERCOP, ZIP-215 edge cases), its verdicts compared with the
+#     vectors' own;
 #   - `vigil merkle` over real mainnet block 413567 (txids, Merkle root
 #     against the header, CVE-2012-2459 mutation flag).
 set -euo pipefail
