@@ -3,11 +3,17 @@
 vigil_add_test(vigil_kernel_host_tests SOURCES kernels/sha256_core_test.cpp kernels/merkle_agent_test.cpp)
 target_link_libraries(vigil_kernel_host_tests PRIVATE vigil_emulation)
 
+# The BIGNUM references and checks shared by the two kernels' math tests
+# (kernels/bignum_ref.hpp).
+add_library(vigil_bignum_ref STATIC kernels/bignum_ref.cpp)
+target_link_libraries(vigil_bignum_ref PUBLIC vigil_testutil)
+target_compile_options(vigil_bignum_ref PRIVATE ${VIGIL_WARNINGS})
+
 # The secp256k1 kernels' math, compiled for the host, against libsecp256k1
 # (and OpenSSL for the field).
 vigil_add_test(vigil_secp_host_tests SOURCES kernels/secp256k1_scheme_test.cpp kernels/secp256k1_math_test.cpp kernels/kernel_diff.cpp
   LABELS unit differential TIMEOUT 1800)
-target_link_libraries(vigil_secp_host_tests PRIVATE vigil_emulation vigil_diffsupport)
+target_link_libraries(vigil_secp_host_tests PRIVATE vigil_emulation vigil_diffsupport vigil_bignum_ref)
 
 # Long run: 10^6 random and hostile checks per secp256k1 scheme through the
 # host-compiled kernels, against libsecp256k1.
@@ -25,7 +31,8 @@ endif()
 vigil_add_test(vigil_ed25519_host_tests
   SOURCES kernels/ed25519_math_test.cpp kernels/ed25519_scheme_test.cpp kernels/kernel_diff.cpp
   LABELS unit differential TIMEOUT 1800)
-target_link_libraries(vigil_ed25519_host_tests PRIVATE vigil_emulation vigil_diffsupport OpenSSL::Crypto PkgConfig::SODIUM)
+target_link_libraries(vigil_ed25519_host_tests PRIVATE vigil_emulation vigil_diffsupport vigil_bignum_ref OpenSSL::Crypto
+                                                       PkgConfig::SODIUM)
 
 # Long run: 10^6 random and hostile checks per Ed25519 rule set through the
 # host-compiled kernels, against libsodium and the ZIP-215 reference (the

@@ -21,7 +21,6 @@
 // 3000); VIGIL_TEST_SEED replays a run.
 #include <gtest/gtest.h>
 #include <openssl/bn.h>
-#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <sodium.h>
 
@@ -30,7 +29,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <random>
 #include <set>
 #include <string>
@@ -39,6 +37,7 @@
 #include "ed25519/b_table.hpp"
 #include "ed25519/check.hpp"
 #include "ed25519/schemes.hpp"
+#include "kernels/bignum_ref.hpp"
 #include "sha512/sha512_core.hpp"
 #include "util/test_util.hpp"
 #include "vigil/bytes.hpp"
@@ -55,9 +54,10 @@ using ed::GeP2;
 using ed::GeP3;
 using ed::Scalar;
 
-// ---- helpers: little-endian byte strings, BIGNUM --------------------------------
+// ---- helpers: little-endian byte strings, BIGNUM (bignum_ref.hpp) ---------------
 
-using B32 = std::array<uint8_t, 32>;  // little-endian, as Ed25519 encodes everything
+constexpr ByteOrder kLittle = ByteOrder::little;  // as Ed25519 encodes everything
+
 using B64 = std::array<uint8_t, 64>;
 
 // The value in big-endian hex (as one reads a number).
@@ -66,11 +66,11 @@ std::string hexv(const uint8_t* le, size_t n) {
   std::reverse(be.begin(), be.end());
   return "0x" + to_hex(ByteView(be.data(), be.size()));
 }
-std::string hexv(const B32& v) { return hexv(v.data(), 32); }
+std::string hexv(const U256& v) { return hexv(v.data(), 32); }
 std::string hexv(const B64& v) { return hexv(v.data(), 64); }
 // The bytes as they lie (an encoding).
 std::string hexb(const uint8_t* p, size_t n) { return to_hex(ByteView(p, n)); }
-std::string hexb(const B32& v) { return hexb(v.data(), 32); }
+std::string hexb(const U256& v) { return hexb(v.data(), 32); }
 
 // libsodium picks its implementations at initialization.
 const bool kSodiumReady = sodium_init() >= 0;
@@ -84,191 +84,42 @@ size_t diff_n(size_t fallback) {
   return fallback;
 }
 
-struct BnFree {
-  void operator()(BIGNUM* b) const { BN_free(b); }
-};
-using Bn = std::unique_ptr<BIGNUM, BnFree>;
-struct BnCtxFree {
-  void operator()(BN_CTX* c) const { BN_CTX_free(c); }
-};
-
-BN_CTX* bn_ctx() {
-  static std::unique_ptr<BN_CTX, BnCtxFree> ctx(BN_CTX_new());
-  return ctx.get();
-}
-
-Bn bn_new() { return Bn(BN_new()); }
-Bn bn_hex(const char* h) {
-  BIGNUM* b = nullptr;
-  EXPECT_GT(BN_hex2bn(&b, h), 0) << h;
-  return Bn(b);
-}
-Bn bn_word(uint64_t w) {
-  Bn b = bn_new();
-  EXPECT_EQ(BN_set_word(b.get(), w), 1);
-  return b;
-}
-Bn bn_pow2(int k) {
-  Bn b = bn_new();
-  BN_zero(b.get());
-  EXPECT_EQ(BN_set_bit(b.get(), k), 1);
-  return b;
-}
-Bn bn_le(const uint8_t* p, size_t n) { return Bn(BN_lebin2bn(p, static_cast<int>(n), nullptr)); }
-Bn bn_of(const B32& v) { return bn_le(v.data(), 32); }
-Bn bn_of(const B64& v) { return bn_le(v.data(), 64); }
-Bn bn_add(const BIGNUM* a, const BIGNUM* b) {
-  Bn r = bn_new();
-  EXPECT_EQ(BN_add(r.get(), a, b), 1);
-  return r;
-}
-Bn bn_sub(const BIGNUM* a, const BIGNUM* b) {
-  Bn r = bn_new();
-  EXPECT_EQ(BN_sub(r.get(), a, b), 1);
-  return r;
-}
-Bn bn_mul(const BIGNUM* a, const BIGNUM* b) {
-  Bn r = bn_new();
-  EXPECT_EQ(BN_mul(r.get(), a, b, bn_ctx()), 1);
-  return r;
-}
-Bn bn_add_i(const BIGNUM* a, int64_t k) {
-  Bn w = bn_word(static_cast<uint64_t>(k < 0 ? -k : k));
-  return k < 0 ? bn_sub(a, w.get()) : bn_add(a, w.get());
-}
-Bn bn_rshift(const BIGNUM* a, int k) {
-  Bn r = bn_new();
-  EXPECT_EQ(BN_rshift(r.get(), a, k), 1);
-  return r;
-}
-// Requires 0 <= v < 2^256.
-B32 b32_of(const BIGNUM* v) {
-  B32 out{};
-  EXPECT_FALSE(BN_is_negative(v));
-  EXPECT_LE(BN_num_bits(v), 256);
-  EXPECT_EQ(BN_bn2lebinpad(v, out.data(), 32), 32);
-  return out;
-}
-B32 b32_of(const Bn& v) { return b32_of(v.get()); }
-B64 b64_of(const BIGNUM* v) {
-  B64 out{};
-  EXPECT_FALSE(BN_is_negative(v));
-  EXPECT_LE(BN_num_bits(v), 512);
-  EXPECT_EQ(BN_bn2lebinpad(v, out.data(), 64), 64);
-  return out;
-}
-B64 b64_of(const Bn& v) { return b64_of(v.get()); }
-B32 b32_word(uint64_t w) { return b32_of(bn_word(w)); }
-B32 b32_hex(const char* h) { return b32_of(bn_hex(h)); }
-
-template <size_t N>
-std::array<uint8_t, N> random_bytes(std::mt19937_64& rng) {
-  std::array<uint8_t, N> v;
-  for (auto& b : v) b = static_cast<uint8_t>(rng());
-  return v;
-}
-B32 random_b32(std::mt19937_64& rng) { return random_bytes<32>(rng); }
-
-// Arithmetic mod a prime with BIGNUM (inputs of any size, reduced first).
-class ModRef {
- public:
-  explicit ModRef(const char* modulus_hex) : m_(bn_hex(modulus_hex)) {}
-  const BIGNUM* m() const { return m_.get(); }
-
-  Bn mod(const BIGNUM* a) const {
-    Bn r = bn_new();
-    EXPECT_EQ(BN_nnmod(r.get(), a, m(), bn_ctx()), 1);
-    return r;
-  }
-  B32 reduce(const B32& a) const { return b32_of(mod(bn_of(a).get())); }
-  B32 reduce(const B64& a) const { return b32_of(mod(bn_of(a).get())); }
-  B32 add(const B32& a, const B32& b) const { return op(BN_mod_add, a, b); }
-  B32 sub(const B32& a, const B32& b) const { return op(BN_mod_sub, a, b); }
-  B32 mul(const B32& a, const B32& b) const { return op(BN_mod_mul, a, b); }
-  B32 sqr(const B32& a) const { return mul(a, a); }
-  B32 neg(const B32& a) const { return sub(B32{}, a); }
-  // 1/a, and 0 for a = 0 (mod m).
-  B32 inv(const B32& a) const {
-    Bn x = mod(bn_of(a).get());
-    if (BN_is_zero(x.get())) return B32{};
-    Bn r = bn_new();
-    EXPECT_NE(BN_mod_inverse(r.get(), x.get(), m(), bn_ctx()), nullptr);
-    return b32_of(r);
-  }
-  B32 exp(const B32& a, const BIGNUM* e) const {
-    Bn r = bn_new();
-    EXPECT_EQ(BN_mod_exp(r.get(), mod(bn_of(a).get()).get(), e, m(), bn_ctx()), 1);
-    return b32_of(r);
-  }
-  // Euler's criterion: a is a square mod m (0 included).
-  bool is_square(const B32& a) const {
-    if (reduce(a) == B32{}) return true;
-    Bn e = bn_rshift(bn_add_i(m(), -1).get(), 1);
-    return reduce(exp(a, e.get())) == b32_word(1);
-  }
-  // A square root by BN_mod_sqrt (false for non-squares).
-  bool sqrt(const B32& a, B32* out) const {
-    Bn x = mod(bn_of(a).get());
-    Bn r = bn_new();
-    if (BN_mod_sqrt(r.get(), x.get(), m(), bn_ctx()) == nullptr) {
-      ERR_clear_error();  // "not a square" is queued as an error
-      return false;
-    }
-    *out = b32_of(r);
-    return true;
-  }
-  bool less(const B32& a) const { return BN_cmp(bn_of(a).get(), m()) < 0; }
-
- private:
-  using Op = int (*)(BIGNUM*, const BIGNUM*, const BIGNUM*, const BIGNUM*, BN_CTX*);
-  B32 op(Op f, const B32& a, const B32& b) const {
-    Bn r = bn_new();
-    EXPECT_EQ(f(r.get(), mod(bn_of(a).get()).get(), mod(bn_of(b).get()).get(), m(), bn_ctx()), 1);
-    return b32_of(r);
-  }
-  Bn m_;
-};
+Bn bn_le(const uint8_t* p, size_t n) { return bn_from_bytes(p, n, kLittle); }
+Bn bn_of(const U256& v) { return bn_from(v, kLittle); }
+Bn bn_of(const B64& v) { return bn_from(v, kLittle); }
+// Requires 0 <= v < 2^256 (2^512 for b64_of).
+U256 u256_of(const BIGNUM* v) { return bytes_of<32>(v, kLittle); }
+U256 u256_of(const Bn& v) { return u256_of(v.get()); }
+B64 b64_of(const Bn& v) { return bytes_of<64>(v.get(), kLittle); }
+U256 u256_word(uint64_t w) { return u256_of(bn_word(w)); }
+U256 u256_hex(const char* h) { return u256_of(bn_hex(h)); }
 
 const char* const kP = "7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFED";
 const char* const kL = "1000000000000000000000000000000014DEF9DEA2F79CD65812631A5CF5D3ED";
 
+// BIGNUM mod p and mod L: the references for the field and the scalars.
 const ModRef& F() {
-  static const ModRef r(kP);
+  static const ModRef r(kP, kLittle);
   return r;
 }
+U256 p_plus(int64_t k) { return u256_of(bn_add_i(F().m(), k)); }
 const ModRef& N() {
-  static const ModRef r(kL);
+  static const ModRef r(kL, kLittle);
   return r;
 }
-B32 p_plus(int64_t k) { return b32_of(bn_add_i(F().m(), k)); }
-B32 l_plus(int64_t k) { return b32_of(bn_add_i(N().m(), k)); }
-
-// Reports the first few mismatches of a loop and counts them all.
-class Mismatches {
- public:
-  template <class Msg>
-  bool check(bool ok, Msg&& msg) {
-    if (ok) return true;
-    if (++count_ <= 12) ADD_FAILURE() << msg();
-    return false;
-  }
-  size_t count() const { return count_; }
-
- private:
-  size_t count_ = 0;
-};
+U256 l_plus(int64_t k) { return u256_of(bn_add_i(N().m(), k)); }
 
 // ---- field ---------------------------------------------------------------------
 
 // The raw value of an element (no normalization): its limbs as 32 bytes.
-B32 fe_raw(const Fe& a) {
-  B32 out;
+U256 fe_raw(const Fe& a) {
+  U256 out;
   for (int i = 0; i < 8; ++i)
     for (int k = 0; k < 4; ++k) out[4 * i + k] = static_cast<uint8_t>(a.n[i] >> (8 * k));
   return out;
 }
 // All 256 bits as limbs (fe_from_bytes drops bit 255; weak operands need it).
-Fe fe_of(const B32& v) {
+Fe fe_of(const U256& v) {
   Fe f;
   for (int i = 0; i < 8; ++i)
     f.n[i] = uint32_t{v[4 * i]} | (uint32_t{v[4 * i + 1]} << 8) | (uint32_t{v[4 * i + 2]} << 16) |
@@ -276,42 +127,42 @@ Fe fe_of(const B32& v) {
   return f;
 }
 // The element's value in [0, p), through fe_to_bytes.
-B32 fe_val(const Fe& a) {
-  B32 out;
+U256 fe_val(const Fe& a) {
+  U256 out;
   ed::fe_to_bytes(out.data(), a);
   return out;
 }
 
 // d = -121665 / 121666 and sqrt(-1) = 2^((p-1)/4), from their definitions.
-B32 d_ref() { return F().mul(F().neg(b32_word(121665)), F().inv(b32_word(121666))); }
-B32 sqrtm1_ref() {
+U256 d_ref() { return F().mul(F().neg(u256_word(121665)), F().inv(u256_word(121666))); }
+U256 sqrtm1_ref() {
   Bn e = bn_rshift(bn_add_i(F().m(), -1).get(), 2);
-  return F().exp(b32_word(2), e.get());
+  return F().exp(u256_word(2), e.get());
 }
 
 // Edge operands: small values, values around p and 2p, the weak range up to
 // 2^256 - 1, powers of two, limb patterns that carry, the curve's constants.
-std::vector<B32> field_edges() {
+std::vector<U256> field_edges() {
   const BIGNUM* p = F().m();
-  std::vector<B32> v;
+  std::vector<U256> v;
   for (uint64_t w : {0ull, 1ull, 2ull, 3ull, 18ull, 19ull, 37ull, 38ull, 39ull, 121665ull, 121666ull, 0xFFFFFFFFull,
                      0x100000000ull, 0xFFFFFFFFFFFFFFFFull})
-    v.push_back(b32_word(w));
+    v.push_back(u256_word(w));
   // p-3 .. p+2, p+18 = 2^255 - 1, p+19 = 2^255, 2^255 + 18, 2^255 + 19.
-  for (int64_t k : {-3, -2, -1, 0, 1, 2, 18, 19, 37, 38}) v.push_back(b32_of(bn_add_i(p, k)));
+  for (int64_t k : {-3, -2, -1, 0, 1, 2, 18, 19, 37, 38}) v.push_back(u256_of(bn_add_i(p, k)));
   Bn p2 = bn_add(p, p);
   // 2p - 1, 2p, 2p + 1, 2p + 18, 2p + 19, 2p + 36, 2p + 37 = 2^256 - 1.
-  for (int64_t k : {-1, 0, 1, 18, 19, 36, 37}) v.push_back(b32_of(bn_add_i(p2.get(), k)));
-  v.push_back(b32_of(bn_sub(bn_pow2(256).get(), bn_word(39).get())));
-  v.push_back(b32_of(bn_rshift(bn_add_i(p, -1).get(), 1)));  // (p-1)/2
-  v.push_back(b32_of(bn_rshift(bn_add_i(p, 1).get(), 1)));   // (p+1)/2
-  v.push_back(b32_of(bn_pow2(128)));
-  v.push_back(b32_of(bn_add_i(bn_pow2(128).get(), -1)));
-  v.push_back(b32_hex("FFFFFFFEFFFFFFFEFFFFFFFEFFFFFFFEFFFFFFFEFFFFFFFEFFFFFFFEFFFFFFFE"));
-  v.push_back(b32_hex("FFFFFFFF00000000FFFFFFFF00000000FFFFFFFF00000000FFFFFFFF00000000"));
-  v.push_back(b32_hex("00000000FFFFFFFF00000000FFFFFFFF00000000FFFFFFFF00000000FFFFFFFF"));
-  v.push_back(b32_hex("8000000080000000800000008000000080000000800000008000000080000000"));
-  v.push_back(b32_hex("7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEC"));
+  for (int64_t k : {-1, 0, 1, 18, 19, 36, 37}) v.push_back(u256_of(bn_add_i(p2.get(), k)));
+  v.push_back(u256_of(bn_sub(bn_pow2(256).get(), bn_word(39).get())));
+  v.push_back(u256_of(bn_rshift(bn_add_i(p, -1).get(), 1)));  // (p-1)/2
+  v.push_back(u256_of(bn_rshift(bn_add_i(p, 1).get(), 1)));   // (p+1)/2
+  v.push_back(u256_of(bn_pow2(128)));
+  v.push_back(u256_of(bn_add_i(bn_pow2(128).get(), -1)));
+  v.push_back(u256_hex("FFFFFFFEFFFFFFFEFFFFFFFEFFFFFFFEFFFFFFFEFFFFFFFEFFFFFFFEFFFFFFFE"));
+  v.push_back(u256_hex("FFFFFFFF00000000FFFFFFFF00000000FFFFFFFF00000000FFFFFFFF00000000"));
+  v.push_back(u256_hex("00000000FFFFFFFF00000000FFFFFFFF00000000FFFFFFFF00000000FFFFFFFF"));
+  v.push_back(u256_hex("8000000080000000800000008000000080000000800000008000000080000000"));
+  v.push_back(u256_hex("7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEC"));
   v.push_back(d_ref());
   v.push_back(F().add(d_ref(), d_ref()));
   v.push_back(sqrtm1_ref());
@@ -322,64 +173,59 @@ std::vector<B32> field_edges() {
 
 // Random operands from a mixture over [0, 2^256): uniform, the weak range above
 // p, around p, 2p and 2^256, small values, and carry-prone limb patterns.
-B32 random_field_input(std::mt19937_64& rng) {
+U256 random_field_input(std::mt19937_64& rng) {
   const BIGNUM* p = F().m();
   switch (rng() % 10) {
     case 0: {  // [p, 2^256) (practically) uniformly: the non-canonical representatives
       const std::array<uint8_t, 64> wide = random_bytes<64>(rng);
       Bn span = bn_sub(bn_pow2(256).get(), p), r = bn_new();
       EXPECT_EQ(BN_nnmod(r.get(), bn_le(wide.data(), wide.size()).get(), span.get(), bn_ctx()), 1);
-      return b32_of(bn_add(p, r.get()));
+      return u256_of(bn_add(p, r.get()));
     }
     case 1:  // [p, 2^255): the non-canonical values an encoding can hold
       return p_plus(static_cast<int64_t>(rng() % 19));
     case 2:  // 2p + [0, 38) up to 2^256 - 1
-      return b32_of(bn_add_i(bn_add(p, p).get(), static_cast<int64_t>(rng() % 38)));
+      return u256_of(bn_add_i(bn_add(p, p).get(), static_cast<int64_t>(rng() % 38)));
     case 3:  // p - [1, 2^40]
       return p_plus(-1 - static_cast<int64_t>(rng() % (1ull << 40)));
     case 4:
-      return b32_word(rng() % (1ull << 40));
+      return u256_word(rng() % (1ull << 40));
     case 5:  // 2^256 - [1, 2^40]
-      return b32_of(bn_sub(bn_pow2(256).get(), bn_word(1 + rng() % (1ull << 40)).get()));
+      return u256_of(bn_sub(bn_pow2(256).get(), bn_word(1 + rng() % (1ull << 40)).get()));
     case 6: {
       static constexpr uint32_t kLimbs[] = {
           0u, 1u, 19u, 38u, 0xFFFFFFFFu, 0xFFFFFFFEu, 0x80000000u, 0x7FFFFFFFu, 0xFFFFFFEDu, 0xFFFFFFECu, 0xFFFFFFDAu};
-      Fe f;
-      for (auto& l : f.n) l = rng() % 3 == 0 ? static_cast<uint32_t>(rng()) : kLimbs[rng() % std::size(kLimbs)];
-      return fe_raw(f);
+      return fe_raw(random_limbs<Fe>(rng, kLimbs));
     }
     default:
-      return random_b32(rng);
+      return random_u256(rng);
   }
 }
 
-// The binary field operations on (a, b) against BIGNUM mod p.
-void check_field_pair(Mismatches& bad, const B32& a, const B32& b) {
-  const ModRef& P = F();
-  const Fe fa = fe_of(a), fb = fe_of(b);
-  auto what = [&](const char* op) {
-    return [&, op] { return std::string(op) + "(" + hexv(a) + ", " + hexv(b) + ")"; };
-  };
-  bad.check(fe_val(ed::fe_add(fa, fb)) == P.add(a, b), what("fe_add"));
-  bad.check(fe_val(ed::fe_sub(fa, fb)) == P.sub(a, b), what("fe_sub"));
-  bad.check(fe_val(ed::fe_mul(fa, fb)) == P.mul(a, b), what("fe_mul"));
-  bad.check(ed::fe_equal(fa, fb) == (P.reduce(a) == P.reduce(b)), what("fe_equal"));
+// fe_sqr_n(x, 3): the field's own operation in the chains, and its reference.
+Fe sqr3(const Fe& a) { return ed::fe_sqr_n(a, 3); }
+U256 sqr3_ref(const ModRef& P, const U256& a) { return P.sqr(P.sqr(P.sqr(a))); }
+
+// The field under test for the shared checks (bignum_ref.hpp).
+const FieldUnderTest<Fe>& field() {
+  static const FieldUnderTest<Fe> f{&F(), fe_of, fe_val, hexv, sqr3, sqr3_ref};
+  return f;
 }
 
-void check_field_single(Mismatches& bad, const B32& a, bool with_inv) {
+void check_field_single(Mismatches& bad, const U256& a, bool with_inv) {
   const ModRef& P = F();
   const Fe fa = fe_of(a);
   auto what = [&](const char* op) { return [&, op] { return std::string(op) + "(" + hexv(a) + ")"; }; };
-  const B32 ra = P.reduce(a);
+  const U256 ra = P.reduce(a);
   bad.check(fe_raw(ed::fe_normalized(fa)) == ra, what("fe_normalized"));
   Fe in_place = fa;
   ed::fe_normalize(in_place);
   bad.check(fe_raw(in_place) == ra, what("fe_normalize"));
   bad.check(fe_val(fa) == ra, what("fe_to_bytes"));
-  bad.check(ed::fe_is_zero(fa) == (ra == B32{}), what("fe_is_zero"));
+  bad.check(ed::fe_is_zero(fa) == (ra == U256{}), what("fe_is_zero"));
   bad.check(ed::fe_is_negative(fa) == ((ra[0] & 1) != 0), what("fe_is_negative"));
   bad.check(ed::fe_equal(fa, fe_of(ra)), what("fe_equal(a, a mod p)"));
-  bad.check(!ed::fe_equal(fa, fe_of(P.add(ra, b32_word(1)))), what("fe_equal(a, a + 1)"));
+  bad.check(!ed::fe_equal(fa, fe_of(P.add(ra, u256_word(1)))), what("fe_equal(a, a + 1)"));
   bad.check(fe_val(ed::fe_neg(fa)) == P.neg(a), what("fe_neg"));
   bad.check(fe_val(ed::fe_sqr(fa)) == P.sqr(a), what("fe_sqr"));
   if (!with_inv) return;
@@ -395,41 +241,34 @@ TEST(EdField, Constants) {
   EXPECT_EQ(fe_raw(ed::fe_d()), d_ref()) << hexv(fe_raw(ed::fe_d()));
   EXPECT_EQ(fe_raw(ed::fe_d2()), P.add(d_ref(), d_ref()));
   EXPECT_EQ(fe_raw(ed::fe_sqrtm1()), sqrtm1_ref());
-  EXPECT_EQ(fe_raw(ed::fe_zero()), B32{});
-  EXPECT_EQ(fe_raw(ed::fe_one()), b32_word(1));
+  EXPECT_EQ(fe_raw(ed::fe_zero()), U256{});
+  EXPECT_EQ(fe_raw(ed::fe_one()), u256_word(1));
   // Through the field's own arithmetic: d * 121666 = -121665, sqrt(-1)^2 = -1.
-  EXPECT_EQ(fe_val(ed::fe_mul(ed::fe_d(), fe_of(b32_word(121666)))), P.neg(b32_word(121665)));
+  EXPECT_EQ(fe_val(ed::fe_mul(ed::fe_d(), fe_of(u256_word(121666)))), P.neg(u256_word(121665)));
   EXPECT_EQ(fe_val(ed::fe_sqr(ed::fe_sqrtm1())), p_plus(-1));
-  EXPECT_EQ(fe_val(ed::fe_sub(ed::fe_d2(), ed::fe_add(ed::fe_d(), ed::fe_d()))), B32{});
+  EXPECT_EQ(fe_val(ed::fe_sub(ed::fe_d2(), ed::fe_add(ed::fe_d(), ed::fe_d()))), U256{});
   // The fold constant is 2^256 mod p.
-  EXPECT_EQ(b32_word(ed::kFold), b32_of(P.mod(bn_pow2(256).get())));
+  EXPECT_EQ(u256_word(ed::kFold), u256_of(P.mod(bn_pow2(256).get())));
 }
 
 TEST(EdField, EdgeValuesAgainstBignum) {
-  const std::vector<B32> edges = field_edges();
+  const std::vector<U256> edges = field_edges();
   ASSERT_GE(edges.size(), 45u);
-  Mismatches bad;
-  for (const B32& a : edges) {
-    check_field_single(bad, a, true);
-    for (const B32& b : edges) check_field_pair(bad, a, b);
-  }
-  EXPECT_EQ(bad.count(), 0u);
+  expect_field_edges(field(), edges, [](Mismatches& bad, const U256& a) { check_field_single(bad, a, true); });
   // The identities the weak range is about.
   EXPECT_TRUE(ed::fe_is_zero(fe_of(p_plus(0))));
-  EXPECT_TRUE(ed::fe_is_zero(fe_of(b32_of(bn_add(F().m(), F().m())))));
+  EXPECT_TRUE(ed::fe_is_zero(fe_of(u256_of(bn_add(F().m(), F().m())))));
   EXPECT_TRUE(ed::fe_equal(fe_of(p_plus(1)), ed::fe_one()));
   EXPECT_TRUE(ed::fe_is_zero(ed::fe_inv(ed::fe_zero())));
   EXPECT_TRUE(ed::fe_is_zero(ed::fe_inv(fe_of(p_plus(0)))));
 }
 
 TEST(EdField, RandomAgainstBignum) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   Mismatches bad;
   for (int i = 0; i < 4000; ++i) {
-    const B32 a = random_field_input(rng), b = random_field_input(rng);
-    check_field_pair(bad, a, b);
+    const U256 a = random_field_input(rng), b = random_field_input(rng);
+    check_field_pair(bad, field(), a, b);
     check_field_single(bad, a, i % 4 == 0);
   }
   EXPECT_EQ(bad.count(), 0u);
@@ -438,114 +277,58 @@ TEST(EdField, RandomAgainstBignum) {
 // Results in weak form fed back as operands: random chains of operations,
 // with the reference value carried along in BIGNUM.
 TEST(EdField, ChainedWeakResults) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
-  const ModRef& P = F();
-  Mismatches bad;
-  for (int chain = 0; chain < 200; ++chain) {
-    Fe x[4];
-    B32 v[4];
-    for (int i = 0; i < 4; ++i) {
-      v[i] = random_field_input(rng);
-      x[i] = fe_of(v[i]);
-    }
-    for (int step = 0; step < 40; ++step) {
-      const int d = static_cast<int>(rng() % 4), s = static_cast<int>(rng() % 4), t = static_cast<int>(rng() % 4);
-      const int op = static_cast<int>(rng() % 7);
-      Fe r;
-      B32 want;
-      switch (op) {
-        case 0:
-          r = ed::fe_add(x[s], x[t]);
-          want = P.add(v[s], v[t]);
-          break;
-        case 1:
-          r = ed::fe_sub(x[s], x[t]);
-          want = P.sub(v[s], v[t]);
-          break;
-        case 2:
-          r = ed::fe_mul(x[s], x[t]);
-          want = P.mul(v[s], v[t]);
-          break;
-        case 3:
-          r = ed::fe_sqr(x[s]);
-          want = P.sqr(v[s]);
-          break;
-        case 4:
-          r = ed::fe_neg(x[s]);
-          want = P.neg(v[s]);
-          break;
-        case 5:
-          r = ed::fe_sqr_n(x[s], 3);
-          want = P.sqr(P.sqr(P.sqr(v[s])));
-          break;
-        default:
-          r = ed::fe_inv(x[s]);
-          want = P.inv(v[s]);
-          break;
-      }
-      if (!bad.check(fe_val(r) == want, [&] {
-            return "chain " + std::to_string(chain) + " step " + std::to_string(step) + " op " + std::to_string(op);
-          }))
-        break;
-      x[d] = r;  // kept unnormalized
-      v[d] = want;
-    }
-  }
-  EXPECT_EQ(bad.count(), 0u);
+  SeededRng rng;
+  expect_field_chains(field(), random_field_input, rng);
 }
 
 // normalize / to_bytes over the whole weak range, and from_bytes: the low 255
 // bits as they are (bit 255 ignored, values in [p, 2^255) kept unreduced).
 TEST(EdField, NormalizeAndBytesOverTheWeakRange) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const ModRef& P = F();
   const BIGNUM* p = P.m();
   // The named values, as limbs.
   struct Named {
     const char* name;
-    B32 v;
-    B32 reduced;  // its value mod p
+    U256 v;
+    U256 reduced;  // its value mod p
   };
   const Bn p2 = bn_add(p, p);
   const std::vector<Named> named = {
-      {"0", b32_word(0), b32_word(0)},
+      {"0", u256_word(0), u256_word(0)},
       {"p-1", p_plus(-1), p_plus(-1)},
-      {"p", p_plus(0), b32_word(0)},
-      {"p+1", p_plus(1), b32_word(1)},
-      {"p+18 = 2^255-1", p_plus(18), b32_word(18)},
-      {"p+19 = 2^255", p_plus(19), b32_word(19)},
-      {"2p-1", b32_of(bn_add_i(p2.get(), -1)), p_plus(-1)},
-      {"2p", b32_of(p2), b32_word(0)},
-      {"2p+1", b32_of(bn_add_i(p2.get(), 1)), b32_word(1)},
-      {"2^256-1", b32_of(bn_sub(bn_pow2(256).get(), bn_word(1).get())), b32_word(37)},
+      {"p", p_plus(0), u256_word(0)},
+      {"p+1", p_plus(1), u256_word(1)},
+      {"p+18 = 2^255-1", p_plus(18), u256_word(18)},
+      {"p+19 = 2^255", p_plus(19), u256_word(19)},
+      {"2p-1", u256_of(bn_add_i(p2.get(), -1)), p_plus(-1)},
+      {"2p", u256_of(p2), u256_word(0)},
+      {"2p+1", u256_of(bn_add_i(p2.get(), 1)), u256_word(1)},
+      {"2^256-1", u256_of(bn_sub(bn_pow2(256).get(), bn_word(1).get())), u256_word(37)},
   };
   for (const Named& n : named) {
     SCOPED_TRACE(n.name);
     EXPECT_EQ(P.reduce(n.v), n.reduced);
     EXPECT_EQ(fe_raw(ed::fe_normalized(fe_of(n.v))), n.reduced);
     EXPECT_EQ(fe_val(fe_of(n.v)), n.reduced);
-    EXPECT_EQ(ed::fe_is_zero(fe_of(n.v)), n.reduced == B32{});
+    EXPECT_EQ(ed::fe_is_zero(fe_of(n.v)), n.reduced == U256{});
     EXPECT_EQ(ed::fe_is_negative(fe_of(n.v)), (n.reduced[0] & 1) != 0);
   }
-  std::vector<B32> values = field_edges();
+  std::vector<U256> values = field_edges();
   for (int i = 0; i < 3000; ++i) values.push_back(random_field_input(rng));
-  for (int i = 0; i < 300; ++i) values.push_back(random_b32(rng));
+  for (int i = 0; i < 300; ++i) values.push_back(random_u256(rng));
   Mismatches bad;
-  for (const B32& v : values) {
-    const B32 r = P.reduce(v);
+  for (const U256& v : values) {
+    const U256 r = P.reduce(v);
     bad.check(fe_raw(ed::fe_normalized(fe_of(v))) == r, [&] { return "fe_normalized " + hexv(v); });
-    B32 bytes;
+    U256 bytes;
     ed::fe_to_bytes(bytes.data(), fe_of(v));
     bad.check(bytes == r && (bytes[31] & 0x80) == 0, [&] { return "fe_to_bytes " + hexv(v); });
     // from_bytes: bit 255 dropped, the rest kept as it is.
-    B32 low = v;
+    U256 low = v;
     low[31] &= 0x7f;
     bad.check(fe_raw(ed::fe_from_bytes(v.data())) == low, [&] { return "fe_from_bytes " + hexb(v); });
-    B32 flipped = v;
+    U256 flipped = v;
     flipped[31] ^= 0x80;
     bad.check(fe_raw(ed::fe_from_bytes(flipped.data())) == low, [&] { return "fe_from_bytes sign " + hexb(v); });
     bad.check(fe_val(ed::fe_from_bytes(v.data())) == P.reduce(low), [&] { return "fe_from_bytes value " + hexb(v); });
@@ -555,10 +338,8 @@ TEST(EdField, NormalizeAndBytesOverTheWeakRange) {
 
 // fe_bytes_canonical: low 255 bits below p, exactly.
 TEST(EdField, BytesCanonicalExactlyBelowP) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
-  auto canon = [](B32 v, bool sign) {
+  SeededRng rng;
+  auto canon = [](U256 v, bool sign) {
     if (sign) v[31] |= 0x80;
     return ed::fe_bytes_canonical(v.data());
   };
@@ -568,12 +349,12 @@ TEST(EdField, BytesCanonicalExactlyBelowP) {
     EXPECT_FALSE(canon(p_plus(0), sign));
     EXPECT_FALSE(canon(p_plus(1), sign));
     EXPECT_FALSE(canon(p_plus(18), sign));  // 2^255 - 1, the largest 255-bit value
-    EXPECT_TRUE(canon(B32{}, sign));
+    EXPECT_TRUE(canon(U256{}, sign));
     for (int64_t k = -300; k <= 18; ++k) EXPECT_EQ(canon(p_plus(k), sign), k < 0) << k;
   }
   Mismatches bad;
   for (int i = 0; i < 5000; ++i) {
-    B32 v = i % 2 ? random_b32(rng) : p_plus(static_cast<int64_t>(rng() % 64) - 40);
+    U256 v = i % 2 ? random_u256(rng) : p_plus(static_cast<int64_t>(rng() % 64) - 40);
     if (i % 3 == 0) v[31] |= 0x80;
     // Random limbs equal to p's from the top down, then one that differs.
     if (i % 5 == 0) {
@@ -582,7 +363,7 @@ TEST(EdField, BytesCanonicalExactlyBelowP) {
       v[4 * limb + rng() % 4] = static_cast<uint8_t>(rng());
       if (rng() % 2) v[31] ^= 0x80;
     }
-    B32 low = v;
+    U256 low = v;
     low[31] &= 0x7f;
     bad.check(ed::fe_bytes_canonical(v.data()) == F().less(low), [&] { return "fe_bytes_canonical " + hexb(v); });
   }
@@ -591,41 +372,39 @@ TEST(EdField, BytesCanonicalExactlyBelowP) {
 
 // fe_sqrt_ratio(x, u, v): true exactly when u/v is a square, and then v x^2 = u.
 TEST(EdField, SqrtRatioExactlyForSquares) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const ModRef& P = F();
   static const Bn e22523 = bn_sub(bn_pow2(252).get(), bn_word(3).get());
   Mismatches bad;
   size_t squares = 0, first_root = 0, times_sqrtm1 = 0;
   const int n = 3000;
   for (int i = 0; i < n; ++i) {
-    B32 u = random_field_input(rng), v = random_field_input(rng);
-    if (P.reduce(v) == B32{}) continue;  // v = 0 is outside the contract
+    U256 u = random_field_input(rng), v = random_field_input(rng);
+    if (P.reduce(v) == U256{}) continue;  // v = 0 is outside the contract
     switch (i % 5) {
       case 1: {  // a square by construction: u = v w^2
-        const B32 w = random_field_input(rng);
+        const U256 w = random_field_input(rng);
         u = P.mul(v, P.sqr(w));
         break;
       }
       case 2: {  // a non-square by construction: 2 is not a square (p = 5 mod 8)
-        const B32 w = random_field_input(rng);
-        u = P.mul(P.mul(v, P.sqr(w)), b32_word(2));
-        if (P.reduce(w) == B32{}) u = P.mul(v, b32_word(2));
+        const U256 w = random_field_input(rng);
+        u = P.mul(P.mul(v, P.sqr(w)), u256_word(2));
+        if (P.reduce(w) == U256{}) u = P.mul(v, u256_word(2));
         break;
       }
       case 3:
-        if (i % 30 == 3) u = B32{};
+        if (i % 30 == 3) u = U256{};
         break;
       default:
         break;
     }
-    const B32 ratio = P.mul(u, P.inv(v));
+    const U256 ratio = P.mul(u, P.inv(v));
     const bool is_sq = P.is_square(ratio);
     // Which branch the RFC 8032 formula takes: x0 = u v^3 (u v^7)^((p-5)/8).
-    const B32 v3 = P.mul(P.sqr(v), v);
-    const B32 x0 = P.mul(P.mul(u, v3), P.exp(P.mul(P.mul(P.sqr(v3), v), u), e22523.get()));
-    const B32 vx0 = P.mul(v, P.sqr(x0));
+    const U256 v3 = P.mul(P.sqr(v), v);
+    const U256 x0 = P.mul(P.mul(u, v3), P.exp(P.mul(P.mul(P.sqr(v3), v), u), e22523.get()));
+    const U256 vx0 = P.mul(v, P.sqr(x0));
     if (vx0 == P.reduce(u))
       ++first_root;
     else if (vx0 == P.neg(u))
@@ -633,7 +412,7 @@ TEST(EdField, SqrtRatioExactlyForSquares) {
     // Weak forms of the same inputs.
     Fe fu = fe_of(u), fv = fe_of(v);
     if (rng() % 2 && P.less(u) && BN_num_bits(bn_add(bn_of(u).get(), P.m()).get()) <= 256)
-      fu = fe_of(b32_of(bn_add(bn_of(u).get(), P.m())));
+      fu = fe_of(u256_of(bn_add(bn_of(u).get(), P.m())));
     Fe x{};
     const bool got = ed::fe_sqrt_ratio(x, fu, fv);
     squares += is_sq;
@@ -641,7 +420,7 @@ TEST(EdField, SqrtRatioExactlyForSquares) {
     if (!bad.check(got == is_sq, what)) continue;
     if (got) {
       bad.check(P.mul(v, P.sqr(fe_val(x))) == P.reduce(u), what);
-      B32 root{};
+      U256 root{};
       bad.check(P.sqrt(ratio, &root) && (fe_val(x) == root || fe_val(x) == P.neg(root)), what);
     }
   }
@@ -658,27 +437,27 @@ TEST(EdField, SqrtRatioExactlyForSquares) {
   // -1 = sqrt(-1)^2 is a square here (p = 1 mod 4), 2 is not.
   ASSERT_TRUE(ed::fe_sqrt_ratio(x, fe_of(p_plus(-1)), ed::fe_one()));
   EXPECT_EQ(fe_val(ed::fe_sqr(x)), p_plus(-1));
-  EXPECT_FALSE(ed::fe_sqrt_ratio(x, fe_of(b32_word(2)), ed::fe_one()));
+  EXPECT_FALSE(ed::fe_sqrt_ratio(x, fe_of(u256_word(2)), ed::fe_one()));
 }
 
 // ---- scalars -------------------------------------------------------------------
 
-B32 sc_raw(const Scalar& s) { return fe_raw(Fe{{s.n[0], s.n[1], s.n[2], s.n[3], s.n[4], s.n[5], s.n[6], s.n[7]}}); }
-Scalar sc_of(const B32& v) { return ed::sc_from_bytes_raw(v.data()); }
+U256 sc_raw(const Scalar& s) { return fe_raw(Fe{{s.n[0], s.n[1], s.n[2], s.n[3], s.n[4], s.n[5], s.n[6], s.n[7]}}); }
+Scalar sc_of(const U256& v) { return ed::sc_from_bytes_raw(v.data()); }
 
 // A (practically) uniform scalar in [0, L): 512 random bits mod L.
-B32 random_scalar(std::mt19937_64& rng) { return N().reduce(random_bytes<64>(rng)); }
+U256 random_scalar(std::mt19937_64& rng) { return N().reduce(random_bytes<64>(rng)); }
 
 // libsodium's reduction of 64 bytes mod L.
-B32 sodium_reduce(const B64& h) {
-  B32 out{};
+U256 sodium_reduce(const B64& h) {
+  U256 out{};
   crypto_core_ed25519_scalar_reduce(out.data(), h.data());
   return out;
 }
 
 TEST(EdScalar, Constants) {
   // L from its limbs.
-  B32 l{};
+  U256 l{};
   for (int i = 0; i < 8; ++i)
     for (int k = 0; k < 4; ++k) l[4 * i + k] = static_cast<uint8_t>(ed::order_limb(i) >> (8 * k));
   EXPECT_EQ(l, l_plus(0));
@@ -694,37 +473,35 @@ TEST(EdScalar, Constants) {
 }
 
 TEST(EdScalar, BytesCanonicalExactlyBelowL) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const BIGNUM* l = N().m();
   EXPECT_TRUE(ed::sc_bytes_canonical(l_plus(-1).data()));
   EXPECT_FALSE(ed::sc_bytes_canonical(l_plus(0).data()));
   EXPECT_FALSE(ed::sc_bytes_canonical(l_plus(1).data()));
-  EXPECT_FALSE(ed::sc_bytes_canonical(b32_of(bn_sub(bn_pow2(256).get(), bn_word(1).get())).data()));
-  EXPECT_TRUE(ed::sc_bytes_canonical(B32{}.data()));
-  EXPECT_TRUE(ed::sc_bytes_canonical(b32_of(bn_pow2(252)).data()));
-  EXPECT_FALSE(ed::sc_bytes_canonical(b32_of(bn_pow2(253)).data()));
-  std::vector<B32> values;
+  EXPECT_FALSE(ed::sc_bytes_canonical(u256_of(bn_sub(bn_pow2(256).get(), bn_word(1).get())).data()));
+  EXPECT_TRUE(ed::sc_bytes_canonical(U256{}.data()));
+  EXPECT_TRUE(ed::sc_bytes_canonical(u256_of(bn_pow2(252)).data()));
+  EXPECT_FALSE(ed::sc_bytes_canonical(u256_of(bn_pow2(253)).data()));
+  std::vector<U256> values;
   for (int64_t k = -40; k <= 40; ++k) values.push_back(l_plus(k));
   // L +- 2^(32 i + j): the comparison decided at each limb, both ways.
   for (int bit = 0; bit < 253; ++bit) {
-    values.push_back(b32_of(bn_add(l, bn_pow2(bit).get())));
-    values.push_back(b32_of(bn_sub(l, bn_pow2(bit).get())));
+    values.push_back(u256_of(bn_add(l, bn_pow2(bit).get())));
+    values.push_back(u256_of(bn_sub(l, bn_pow2(bit).get())));
   }
   for (int i = 0; i < 3000; ++i) {
-    values.push_back(random_b32(rng));
+    values.push_back(random_u256(rng));
     values.push_back(random_scalar(rng));
-    B32 v = l_plus(0);  // L with one byte changed
+    U256 v = l_plus(0);  // L with one byte changed
     v[rng() % 32] = static_cast<uint8_t>(rng());
     values.push_back(v);
-    B32 w = random_b32(rng);  // 253-bit values
+    U256 w = random_u256(rng);  // 253-bit values
     w[31] &= 0x1f;
     values.push_back(w);
   }
   Mismatches bad;
   size_t below = 0;
-  for (const B32& v : values) {
+  for (const U256& v : values) {
     const bool want = N().less(v);
     below += want;
     bad.check(ed::sc_bytes_canonical(v.data()) == want, [&] { return "sc_bytes_canonical " + hexv(v); });
@@ -752,8 +529,8 @@ int barrett_subtractions(const B64& x) {
 }
 
 void check_reduce(Mismatches& bad, const B64& x, int* subtractions = nullptr) {
-  const B32 want = N().reduce(x);
-  const B32 got = sc_raw(ed::sc_reduce512(x.data()));
+  const U256 want = N().reduce(x);
+  const U256 got = sc_raw(ed::sc_reduce512(x.data()));
   bad.check(got == want, [&] { return "sc_reduce512(" + hexv(x) + ") = " + hexv(got) + ", want " + hexv(want); });
   bad.check(sodium_reduce(x) == want, [&] { return "libsodium scalar_reduce disagrees with BIGNUM " + hexv(x); });
   if (subtractions) ++subtractions[barrett_subtractions(x)];
@@ -819,9 +596,7 @@ TEST(EdScalar, Reduce512EdgesAgainstBignumAndLibsodium) {
 }
 
 TEST(EdScalar, Reduce512RandomAgainstBignumAndLibsodium) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   Mismatches bad;
   int subtractions[4] = {};
   for (int i = 0; i < 20000; ++i) {
@@ -852,12 +627,10 @@ TEST(EdScalar, Reduce512RandomAgainstBignumAndLibsodium) {
 }
 
 TEST(EdScalar, BitsAndBit) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   Mismatches bad;
   for (int t = 0; t < 200; ++t) {
-    B32 v = random_b32(rng);
+    U256 v = random_u256(rng);
     if (t == 0) v.fill(0xff);
     if (t == 1) v.fill(0);
     if (t == 2) v = l_plus(-1);
@@ -888,9 +661,7 @@ B64 openssl_sha512(const std::vector<uint8_t>& data) {
 }
 
 TEST(EdSha512, DigestPrefixedMatchesOpenSsl) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   std::vector<uint64_t> lengths;
   for (uint64_t n = 0; n <= 300; ++n) lengths.push_back(n);
   for (uint64_t n : {1000ull, 4096ull, 100000ull}) lengths.push_back(n);
@@ -934,32 +705,32 @@ TEST(EdSha512, DigestPrefixedMatchesOpenSsl) {
 
 // Scalars below 2^253 that stress the recoding: small, around L and 2^252,
 // the largest 253-bit value, long runs of ones and alternating bits.
-std::vector<B32> ecmult_scalar_edges() {
-  std::vector<B32> v;
+std::vector<U256> ecmult_scalar_edges() {
+  std::vector<U256> v;
   for (uint64_t w : {0ull, 1ull, 2ull, 3ull, 15ull, 16ull, 17ull, 31ull, 0xFFFFull, 0x7FFull, 0x800ull, 0xFFFull})
-    v.push_back(b32_word(w));
+    v.push_back(u256_word(w));
   for (int64_t k : {-1, -2, -3}) v.push_back(l_plus(k));
-  v.push_back(b32_of(bn_pow2(252)));
-  v.push_back(b32_of(bn_add_i(bn_pow2(252).get(), -1)));
-  v.push_back(b32_of(bn_add_i(bn_pow2(252).get(), 1)));
-  v.push_back(b32_of(bn_add_i(bn_pow2(253).get(), -1)));  // 253 ones: above L, allowed by the recoding
-  v.push_back(b32_of(bn_add_i(bn_pow2(128).get(), -1)));
+  v.push_back(u256_of(bn_pow2(252)));
+  v.push_back(u256_of(bn_add_i(bn_pow2(252).get(), -1)));
+  v.push_back(u256_of(bn_add_i(bn_pow2(252).get(), 1)));
+  v.push_back(u256_of(bn_add_i(bn_pow2(253).get(), -1)));  // 253 ones: above L, allowed by the recoding
+  v.push_back(u256_of(bn_add_i(bn_pow2(128).get(), -1)));
   // Runs of ones: bits [lo, hi).
   for (auto [lo, hi] :
        std::vector<std::pair<int, int>>{{0, 64}, {3, 100}, {100, 252}, {200, 253}, {1, 252}, {240, 252}}) {
     Bn x = bn_new();
     BN_zero(x.get());
     for (int i = lo; i < hi; ++i) EXPECT_EQ(BN_set_bit(x.get(), i), 1);
-    v.push_back(b32_of(x));
+    v.push_back(u256_of(x));
   }
-  B32 alt;
+  U256 alt;
   alt.fill(0x55);
   alt[31] = 0x15;
   v.push_back(alt);
   alt.fill(0xAA);
   alt[31] = 0x0A;
   v.push_back(alt);
-  B32 pat;  // runs of 11 ones separated by one zero (carries ripple through each window)
+  U256 pat;  // runs of 11 ones separated by one zero (carries ripple through each window)
   pat.fill(0);
   for (int i = 0; i < 253; ++i)
     if (i % 12 != 11) pat[i / 8] |= static_cast<uint8_t>(1 << (i % 8));
@@ -968,38 +739,26 @@ std::vector<B32> ecmult_scalar_edges() {
 }
 
 TEST(EdWnaf, DigitsReconstructAndAreSparse) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
-  std::vector<B32> scalars = ecmult_scalar_edges();
+  SeededRng rng;
+  std::vector<U256> scalars = ecmult_scalar_edges();
   for (int i = 0; i < 600; ++i) {
     scalars.push_back(random_scalar(rng));
-    B32 v = random_b32(rng);
+    U256 v = random_u256(rng);
     v[31] &= 0x1f;  // below 2^253
     scalars.push_back(v);
   }
   Mismatches bad;
   for (int w : {2, 3, 4, 5, 6, 8, 10, 12, ed::kWindowB, 16}) {
-    for (const B32& v : scalars) {
+    for (const U256& v : scalars) {
       int16_t d[ed::kWnafBits];
       const int len = ed::wnaf(d, sc_of(v), w);
       auto what = [&](const char* m) {
         return [&, m] { return std::string(m) + ": w " + std::to_string(w) + ", s " + hexv(v); };
       };
-      Bn sum = bn_new();
-      BN_zero(sum.get());
-      int last = -1, prev = -1000;
-      bool ok = true;
-      for (int i = 0; i < ed::kWnafBits; ++i) {
-        if (d[i] == 0) continue;
-        ok &= (d[i] & 1) != 0 && d[i] < (1 << (w - 1)) && d[i] > -(1 << (w - 1)) && i - prev >= w;
-        Bn term = bn_mul(bn_pow2(i).get(), bn_word(static_cast<uint64_t>(d[i] < 0 ? -d[i] : d[i])).get());
-        sum = d[i] < 0 ? bn_sub(sum.get(), term.get()) : bn_add(sum.get(), term.get());
-        prev = last = i;
-      }
-      bad.check(ok, what("digits odd, below 2^(w-1) in size, w apart"));
-      bad.check(len == last + 1, what("returned length"));
-      bad.check(BN_cmp(sum.get(), bn_of(v).get()) == 0, what("digits reconstruct the scalar"));
+      const WnafReading r = read_wnaf(d, ed::kWnafBits, w);
+      bad.check(r.shape_ok, what("digits odd, below 2^(w-1) in size, w apart"));
+      bad.check(len == r.last + 1, what("returned length"));
+      bad.check(BN_cmp(r.value.get(), bn_of(v).get()) == 0, what("digits reconstruct the scalar"));
     }
   }
   EXPECT_EQ(bad.count(), 0u);
@@ -1008,31 +767,31 @@ TEST(EdWnaf, DigitsReconstructAndAreSparse) {
 // ---- group: references ---------------------------------------------------------
 
 struct Aff {  // affine coordinates, canonical
-  B32 x, y;
+  U256 x, y;
   bool operator==(const Aff&) const = default;
 };
 
 bool aff_on_curve(const Aff& a) {
   const ModRef& P = F();
-  const B32 xx = P.sqr(a.x), yy = P.sqr(a.y);
-  return P.sub(yy, xx) == P.add(b32_word(1), P.mul(d_ref(), P.mul(xx, yy)));
+  const U256 xx = P.sqr(a.x), yy = P.sqr(a.y);
+  return P.sub(yy, xx) == P.add(u256_word(1), P.mul(d_ref(), P.mul(xx, yy)));
 }
-B32 aff_encode(const Aff& a) {
-  B32 out = a.y;
+U256 aff_encode(const Aff& a) {
+  U256 out = a.y;
   out[31] = static_cast<uint8_t>(out[31] | ((a.x[0] & 1) << 7));
   return out;
 }
 // ZIP-215's decoding in BIGNUM: y is the low 255 bits mod p; x^2 = (y^2 - 1) /
 // (d y^2 + 1) must be a square; x is negated when its parity differs from bit
 // 255 (-0 = 0).
-bool aff_decode(const B32& s, Aff* out) {
+bool aff_decode(const U256& s, Aff* out) {
   const ModRef& P = F();
-  B32 y = s;
+  U256 y = s;
   y[31] &= 0x7f;
   y = P.reduce(y);
-  const B32 yy = P.sqr(y);
-  const B32 u = P.sub(yy, b32_word(1)), v = P.add(P.mul(d_ref(), yy), b32_word(1));
-  B32 x;
+  const U256 yy = P.sqr(y);
+  const U256 u = P.sub(yy, u256_word(1)), v = P.add(P.mul(d_ref(), yy), u256_word(1));
+  U256 x;
   if (!P.sqrt(P.mul(u, P.inv(v)), &x)) return false;
   if ((x[0] & 1) != (s[31] >> 7)) x = P.neg(x);
   *out = Aff{x, y};
@@ -1041,90 +800,90 @@ bool aff_decode(const B32& s, Aff* out) {
 
 Aff aff_xy(const Fe& X, const Fe& Zx, const Fe& Y, const Fe& Zy) {
   const ModRef& P = F();
-  const B32 zx = P.reduce(fe_raw(Zx)), zy = P.reduce(fe_raw(Zy));
-  EXPECT_NE(zx, B32{});
-  EXPECT_NE(zy, B32{});
+  const U256 zx = P.reduce(fe_raw(Zx)), zy = P.reduce(fe_raw(Zy));
+  EXPECT_NE(zx, U256{});
+  EXPECT_NE(zy, U256{});
   return Aff{P.mul(fe_raw(X), P.inv(zx)), P.mul(fe_raw(Y), P.inv(zy))};
 }
 Aff aff_of(const GeP3& p) { return aff_xy(p.X, p.Z, p.Y, p.Z); }
 Aff aff_of(const GeP1P1& p) { return aff_xy(p.X, p.Z, p.Y, p.T); }
 // Extended coordinates are consistent: X Y = Z T.
 bool ext_ok(const GeP3& p) {
-  return F().mul(fe_raw(p.X), fe_raw(p.Y)) == F().mul(fe_raw(p.Z), fe_raw(p.T)) && F().reduce(fe_raw(p.Z)) != B32{};
+  return F().mul(fe_raw(p.X), fe_raw(p.Y)) == F().mul(fe_raw(p.Z), fe_raw(p.T)) && F().reduce(fe_raw(p.Z)) != U256{};
 }
 GeP3 ge_of(const Aff& a) { return GeP3{fe_of(a.x), fe_of(a.y), ed::fe_one(), fe_of(F().mul(a.x, a.y))}; }
-GeP3 ge_of_enc(const B32& s) {
+GeP3 ge_of_enc(const U256& s) {
   Aff a;
   EXPECT_TRUE(aff_decode(s, &a)) << hexb(s);
   return ge_of(a);
 }
 
 // A random representative in [0, 2^256) of the class of v.
-B32 weak_rep(const B32& v, std::mt19937_64& rng) {
+U256 weak_rep(const U256& v, std::mt19937_64& rng) {
   Bn x = F().mod(bn_of(v).get());
   for (int k = static_cast<int>(rng() % 3); k > 0; --k) {
     Bn y = bn_add(x.get(), F().m());
     if (BN_num_bits(y.get()) > 256) break;
     x = std::move(y);
   }
-  return b32_of(x);
+  return u256_of(x);
 }
 // The same point with its coordinates times a random z, in weak form.
 GeP3 rescaled(const GeP3& p, std::mt19937_64& rng) {
   const ModRef& P = F();
-  B32 z;
-  do z = random_b32(rng);
-  while (P.reduce(z) == B32{});
+  U256 z;
+  do z = random_u256(rng);
+  while (P.reduce(z) == U256{});
   auto f = [&](const Fe& c) { return fe_of(weak_rep(P.mul(fe_raw(c), z), rng)); };
   return GeP3{f(p.X), f(p.Y), f(p.Z), f(p.T)};
 }
 
-B32 enc(const GeP2& p) {
-  B32 out;
+U256 enc(const GeP2& p) {
+  U256 out;
   ed::ge_to_bytes(out.data(), p);
   return out;
 }
-B32 enc(const GeP3& p) { return enc(ed::ge_p3_to_p2(p)); }
-B32 enc(const GeP1P1& p) { return enc(ed::ge_p1p1_to_p3(p)); }
+U256 enc(const GeP3& p) { return enc(ed::ge_p3_to_p2(p)); }
+U256 enc(const GeP1P1& p) { return enc(ed::ge_p1p1_to_p3(p)); }
 
 // libsodium's point operations. crypto_core_ed25519_add/_sub decode their
 // operands as ZIP-215 does (any y mod p, x = 0 with the sign bit set, any order)
 // and return canonical encodings.
-B32 identity_enc() {
-  B32 e{};
+U256 identity_enc() {
+  U256 e{};
   e[0] = 1;
   return e;
 }
-bool sod_canon(const B32& s, B32* out) {
+bool sod_canon(const U256& s, U256* out) {
   return crypto_core_ed25519_add(out->data(), s.data(), identity_enc().data()) == 0;
 }
-B32 sod_add(const B32& a, const B32& b) {
-  B32 r{};
+U256 sod_add(const U256& a, const U256& b) {
+  U256 r{};
   EXPECT_EQ(crypto_core_ed25519_add(r.data(), a.data(), b.data()), 0) << hexb(a) << " + " << hexb(b);
   return r;
 }
-B32 sod_sub(const B32& a, const B32& b) {
-  B32 r{};
+U256 sod_sub(const U256& a, const U256& b) {
+  U256 r{};
   EXPECT_EQ(crypto_core_ed25519_sub(r.data(), a.data(), b.data()), 0) << hexb(a) << " - " << hexb(b);
   return r;
 }
-B32 sod_mul8(B32 a) {
+U256 sod_mul8(U256 a) {
   for (int i = 0; i < 3; ++i) a = sod_add(a, a);
   return a;
 }
 // (s mod L) B for any 256-bit s (libsodium refuses a result at the identity).
-B32 sod_base(const B32& s) {
-  const B32 r = N().reduce(s);
-  if (r == B32{}) return identity_enc();
-  B32 out{};
+U256 sod_base(const U256& s) {
+  const U256 r = N().reduce(s);
+  if (r == U256{}) return identity_enc();
+  U256 out{};
   EXPECT_EQ(crypto_scalarmult_ed25519_base_noclamp(out.data(), r.data()), 0) << hexv(s);
   return out;
 }
 // (s mod L) Q for Q in the prime-order subgroup.
-B32 sod_mul(const B32& q, const B32& s) {
-  const B32 r = N().reduce(s);
-  if (r == B32{} || q == identity_enc()) return identity_enc();
-  B32 out{};
+U256 sod_mul(const U256& q, const U256& s) {
+  const U256 r = N().reduce(s);
+  if (r == U256{} || q == identity_enc()) return identity_enc();
+  U256 out{};
   EXPECT_EQ(crypto_scalarmult_ed25519_noclamp(out.data(), r.data(), q.data()), 0) << hexv(s) << " * " << hexb(q);
   return out;
 }
@@ -1135,24 +894,24 @@ B32 sod_mul(const B32& q, const B32& s) {
 struct Torsion {
   Aff t8;                // one point of order 8
   std::vector<Aff> all;  // the eight points
-  B32 mult[9];           // k t8 for k = 0..8, by libsodium's additions
+  U256 mult[9];          // k t8 for k = 0..8, by libsodium's additions
 };
 const Torsion& torsion() {
   static const Torsion t = [] {
     Torsion r;
     const ModRef& P = F();
-    const B32 d = d_ref(), i = sqrtm1_ref(), one = b32_word(1);
-    r.all = {Aff{B32{}, one}, Aff{B32{}, P.neg(one)}, Aff{i, B32{}}, Aff{P.neg(i), B32{}}};
-    B32 s{};
+    const U256 d = d_ref(), i = sqrtm1_ref(), one = u256_word(1);
+    r.all = {Aff{U256{}, one}, Aff{U256{}, P.neg(one)}, Aff{i, U256{}}, Aff{P.neg(i), U256{}}};
+    U256 s{};
     EXPECT_TRUE(P.sqrt(P.add(one, d), &s));
     int found = 0;
-    for (const B32& c : {P.mul(P.sub(s, one), P.inv(d)), P.mul(P.neg(P.add(s, one)), P.inv(d))}) {
-      B32 y;
+    for (const U256& c : {P.mul(P.sub(s, one), P.inv(d)), P.mul(P.neg(P.add(s, one)), P.inv(d))}) {
+      U256 y;
       if (!P.sqrt(c, &y)) continue;
-      const B32 x = P.mul(y, i);  // x^2 = -y^2
+      const U256 x = P.mul(y, i);  // x^2 = -y^2
       if (found++ == 0) r.t8 = Aff{x, y};
-      for (const B32& xs : {x, P.neg(x)})
-        for (const B32& ys : {y, P.neg(y)}) r.all.push_back(Aff{xs, ys});
+      for (const U256& xs : {x, P.neg(x)})
+        for (const U256& ys : {y, P.neg(y)}) r.all.push_back(Aff{xs, ys});
     }
     EXPECT_EQ(found, 1);
     r.mult[0] = identity_enc();
@@ -1163,10 +922,10 @@ const Torsion& torsion() {
 }
 
 // k t8 (k mod 8).
-const B32& torsion_enc(uint64_t k) { return torsion().mult[k % 8]; }
+const U256& torsion_enc(uint64_t k) { return torsion().mult[k % 8]; }
 
 // s * A by double-and-add over all 256 bits of s, from ge_dbl and ge_add alone.
-GeP3 ref_mul(const GeP3& a, const B32& s) {
+GeP3 ref_mul(const GeP3& a, const U256& s) {
   const GeCached ca = ed::ge_p3_to_cached(a);
   GeP3 acc = ed::ge_identity();
   for (int i = 255; i >= 0; --i) {
@@ -1179,15 +938,15 @@ GeP3 ref_mul(const GeP3& a, const B32& s) {
 // A point m B + t T8 with its parts known, so that any multiple of it can be
 // computed by libsodium: s (m B + t T8) = s m B + (s t mod 8) T8.
 struct KnownPoint {
-  B32 m;
+  U256 m;
   uint64_t t;
-  B32 enc;
+  U256 enc;
 };
-KnownPoint known_point(const B32& m, uint64_t t) { return KnownPoint{m, t % 8, sod_add(sod_base(m), torsion_enc(t))}; }
+KnownPoint known_point(const U256& m, uint64_t t) { return KnownPoint{m, t % 8, sod_add(sod_base(m), torsion_enc(t))}; }
 KnownPoint random_known_point(std::mt19937_64& rng, bool mixed) {
   return known_point(random_scalar(rng), mixed ? rng() % 8 : 0);
 }
-B32 known_mul(const KnownPoint& a, const B32& s) {
+U256 known_mul(const KnownPoint& a, const U256& s) {
   return sod_add(sod_mul(sod_base(a.m), s), torsion_enc((s[0] % 8) * a.t));
 }
 
@@ -1197,11 +956,11 @@ TEST(EdGroup, BasePointFromItsDefinition) {
   const ModRef& P = F();
   const GeP3 b = ed::ge_base();
   const Aff a = aff_of(b);
-  EXPECT_EQ(a.y, P.mul(b32_word(4), P.inv(b32_word(5))));  // y = 4/5
-  EXPECT_EQ(a.x[0] & 1, 0);                                // x even
+  EXPECT_EQ(a.y, P.mul(u256_word(4), P.inv(u256_word(5))));  // y = 4/5
+  EXPECT_EQ(a.x[0] & 1, 0);                                  // x even
   EXPECT_TRUE(aff_on_curve(a));
   EXPECT_TRUE(ext_ok(b));
-  EXPECT_EQ(enc(b), sod_base(b32_word(1)));
+  EXPECT_EQ(enc(b), sod_base(u256_word(1)));
   EXPECT_TRUE(ed::ge_is_identity(ed::ge_p3_to_p2(ed::ge_identity())));
   EXPECT_EQ(enc(ed::ge_identity()), identity_enc());
 }
@@ -1209,7 +968,7 @@ TEST(EdGroup, BasePointFromItsDefinition) {
 TEST(EdGroup, TorsionPoints) {
   const Torsion& t = torsion();
   ASSERT_EQ(t.all.size(), 8u);
-  std::set<B32> encs;
+  std::set<U256> encs;
   for (const Aff& a : t.all) {
     EXPECT_TRUE(aff_on_curve(a)) << hexb(aff_encode(a));
     encs.insert(aff_encode(a));
@@ -1217,8 +976,8 @@ TEST(EdGroup, TorsionPoints) {
   EXPECT_EQ(encs.size(), 8u);
   // libsodium's multiples of t8: order exactly 8, 4 t8 = (0, -1).
   EXPECT_EQ(t.mult[8], identity_enc());
-  EXPECT_EQ(t.mult[4], aff_encode(Aff{B32{}, p_plus(-1)}));
-  EXPECT_EQ(std::set<B32>(t.mult, t.mult + 8), encs);
+  EXPECT_EQ(t.mult[4], aff_encode(Aff{U256{}, p_plus(-1)}));
+  EXPECT_EQ(std::set<U256>(t.mult, t.mult + 8), encs);
   // Our own multiples: k t8 by repeated ge_add, and every sum, difference and double.
   GeP3 m[8];
   m[0] = ed::ge_identity();
@@ -1251,15 +1010,13 @@ TEST(EdGroup, TorsionPoints) {
 }
 
 TEST(EdGroup, DecodeRoundTripsLibsodiumPoints) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   Mismatches bad;
   size_t valid = 0;
   for (int i = 0; i < 600; ++i) {
     const uint64_t tors = i % 2 ? rng() % 8 : 0;  // half of them mixed-order
-    B32 m = random_scalar(rng);
-    if (i == 0) m = b32_word(1);
+    U256 m = random_scalar(rng);
+    if (i == 0) m = u256_word(1);
     if (i == 2) m = l_plus(-1);
     const KnownPoint k = known_point(m, tors);
     GeP3 r;
@@ -1281,14 +1038,12 @@ TEST(EdGroup, DecodeRoundTripsLibsodiumPoints) {
 // Arbitrary 32 bytes: ge_decode succeeds exactly when the BIGNUM decoding and
 // libsodium's (crypto_core_ed25519_add with the identity) do, to the same point.
 TEST(EdGroup, DecodeMatchesReferencesOnArbitraryBytes) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
-  std::vector<B32> inputs;
-  for (int i = 0; i < 2000; ++i) inputs.push_back(random_b32(rng));
+  SeededRng rng;
+  std::vector<U256> inputs;
+  for (int i = 0; i < 2000; ++i) inputs.push_back(random_u256(rng));
   for (uint64_t y = 0; y < 64; ++y) {
     for (const uint8_t sign : std::array<uint8_t, 2>{0x00, 0x80}) {
-      B32 s = b32_word(y);
+      U256 s = u256_word(y);
       s[31] |= sign;
       inputs.push_back(s);
       s = p_plus(-1 - static_cast<int64_t>(y));
@@ -1302,23 +1057,23 @@ TEST(EdGroup, DecodeMatchesReferencesOnArbitraryBytes) {
     }
   }
   for (int i = 0; i < 300; ++i) {  // valid points with one bit flipped
-    B32 s = random_known_point(rng, i % 2).enc;
+    U256 s = random_known_point(rng, i % 2).enc;
     s[rng() % 32] ^= static_cast<uint8_t>(1u << (rng() % 8));
     inputs.push_back(s);
   }
   for (const Aff& a : torsion().all) {
     inputs.push_back(aff_encode(a));
-    B32 s = aff_encode(a);
+    U256 s = aff_encode(a);
     s[31] ^= 0x80;
     inputs.push_back(s);
   }
   Mismatches bad;
   size_t decoded = 0, random_decoded = 0, valid = 0, subgroup_checked = 0;
   for (size_t idx = 0; idx < inputs.size(); ++idx) {
-    const B32& s = inputs[idx];
+    const U256& s = inputs[idx];
     Aff ref;
     const bool ref_ok = aff_decode(s, &ref);
-    B32 sod{};
+    U256 sod{};
     const bool sod_ok = sod_canon(s, &sod);
     GeP3 r;
     const bool ok = ed::ge_decode(r, s.data());
@@ -1357,7 +1112,7 @@ TEST(EdGroup, Zip215NonCanonicalY) {
   for (int64_t y = 0; y < 19; ++y) {
     for (const uint8_t sign : std::array<uint8_t, 2>{0x00, 0x80}) {
       SCOPED_TRACE("y = " + std::to_string(y) + (sign ? ", sign bit set" : ""));
-      B32 canon = b32_word(static_cast<uint64_t>(y)), non = p_plus(y);
+      U256 canon = u256_word(static_cast<uint64_t>(y)), non = p_plus(y);
       canon[31] |= sign;
       non[31] |= sign;
       EXPECT_FALSE(ed::fe_bytes_canonical(non.data()));
@@ -1368,7 +1123,7 @@ TEST(EdGroup, Zip215NonCanonicalY) {
       const bool ok_n = ed::ge_decode(rn, non.data());
       EXPECT_EQ(ok_c, ref_ok);
       EXPECT_EQ(ok_n, ref_ok);
-      B32 sod{};
+      U256 sod{};
       EXPECT_EQ(sod_canon(non, &sod), ref_ok);
       if (ref_ok && ok_c && ok_n) {
         on_curve += sign == 0;
@@ -1390,21 +1145,21 @@ TEST(EdGroup, Zip215NonCanonicalY) {
 
 // ZIP-215: x = 0 with the sign bit set decodes to the point with x = 0.
 TEST(EdGroup, Zip215NegativeZero) {
-  for (const B32& y : {b32_word(1), p_plus(1), p_plus(-1)}) {
+  for (const U256& y : {u256_word(1), p_plus(1), p_plus(-1)}) {
     SCOPED_TRACE(hexv(y));
-    B32 s = y;
+    U256 s = y;
     s[31] |= 0x80;
     GeP3 r;
     ASSERT_TRUE(ed::ge_decode(r, s.data()));
     EXPECT_TRUE(ed::fe_is_zero(r.X));
     EXPECT_TRUE(ext_ok(r));
-    B32 plain = F().reduce(y);
+    U256 plain = F().reduce(y);
     EXPECT_EQ(enc(r), plain);  // re-encoded with the sign bit clear
-    B32 sod{};
+    U256 sod{};
     ASSERT_TRUE(sod_canon(s, &sod));
     EXPECT_EQ(enc(r), sod);
   }
-  B32 id = identity_enc();
+  U256 id = identity_enc();
   id[31] |= 0x80;
   GeP3 r;
   ASSERT_TRUE(ed::ge_decode(r, id.data()));
@@ -1415,7 +1170,7 @@ void check_ops(Mismatches& bad, const KnownPoint& p, const KnownPoint& q, std::m
   const GeP3 gp = rescaled(ge_of_enc(p.enc), rng), gq = rescaled(ge_of_enc(q.enc), rng);
   const GeCached cq = ed::ge_p3_to_cached(gq);
   const GeNiels nq = ed::niels_from_p3(gq);
-  const B32 sum = sod_add(p.enc, q.enc), diff = sod_sub(p.enc, q.enc);
+  const U256 sum = sod_add(p.enc, q.enc), diff = sod_sub(p.enc, q.enc);
   auto what = [&](const char* op) {
     return [&, op] { return std::string(op) + "(" + hexb(p.enc) + ", " + hexb(q.enc) + ")"; };
   };
@@ -1444,26 +1199,22 @@ void check_ops(Mismatches& bad, const KnownPoint& p, const KnownPoint& q, std::m
 }
 
 TEST(EdGroup, OperationsMatchLibsodium) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   Mismatches bad;
   for (int i = 0; i < 400; ++i) {
     const KnownPoint p = random_known_point(rng, i % 2), q = random_known_point(rng, i % 3 == 0);
     check_ops(bad, p, q, rng);
     check_ops(bad, p, p, rng);                                   // doubling through add
     check_ops(bad, p, known_point(N().neg(p.m), 8 - p.t), rng);  // P + (-P)
-    check_ops(bad, p, known_point(B32{}, rng() % 8), rng);       // a torsion point
-    check_ops(bad, known_point(B32{}, rng() % 8), known_point(B32{}, rng() % 8), rng);
+    check_ops(bad, p, known_point(U256{}, rng() % 8), rng);      // a torsion point
+    check_ops(bad, known_point(U256{}, rng() % 8), known_point(U256{}, rng() % 8), rng);
   }
   EXPECT_EQ(bad.count(), 0u);
 }
 
 // The formulas are complete: the identity, P + (-P), P + P through ge_add.
 TEST(EdGroup, CompleteOnSpecialPairs) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   Mismatches bad;
   for (int i = 0; i < 200; ++i) {
     const KnownPoint kp = random_known_point(rng, i % 2);
@@ -1478,7 +1229,7 @@ TEST(EdGroup, CompleteOnSpecialPairs) {
     bad.check(ed::ge_is_identity(ed::ge_p1p1_to_p2(ed::ge_add(p, ed::ge_p3_to_cached(ed::ge_neg(p2))))),
               what("P + (-P)"));
     bad.check(ed::ge_is_identity(ed::ge_p1p1_to_p2(ed::ge_msub(p, ed::niels_from_p3(p2)))), what("P - P (msub)"));
-    const B32 twice = enc(ed::ge_dbl(ed::ge_p3_to_p2(p)));
+    const U256 twice = enc(ed::ge_dbl(ed::ge_p3_to_p2(p)));
     bad.check(enc(ed::ge_add(p, ed::ge_p3_to_cached(p2))) == twice, what("P + P = 2P"));
     bad.check(enc(ed::ge_madd(p, ed::niels_from_p3(p2))) == twice, what("P + P = 2P (madd)"));
     bad.check(!ed::ge_is_identity(ed::ge_p3_to_p2(p)) || kp.enc == identity_enc(), what("ge_is_identity(P)"));
@@ -1487,10 +1238,10 @@ TEST(EdGroup, CompleteOnSpecialPairs) {
   }
   EXPECT_EQ(bad.count(), 0u);
   // (0, -1) has X = 0 but is not the identity; (0, 1) with Y != Z is not either.
-  EXPECT_FALSE(ed::ge_is_identity(ed::ge_p3_to_p2(ge_of(Aff{B32{}, p_plus(-1)}))));
-  EXPECT_FALSE(ed::ge_is_identity(GeP2{ed::fe_zero(), ed::fe_one(), fe_of(b32_word(2))}));
+  EXPECT_FALSE(ed::ge_is_identity(ed::ge_p3_to_p2(ge_of(Aff{U256{}, p_plus(-1)}))));
+  EXPECT_FALSE(ed::ge_is_identity(GeP2{ed::fe_zero(), ed::fe_one(), fe_of(u256_word(2))}));
   EXPECT_FALSE(ed::ge_is_identity(GeP2{ed::fe_one(), ed::fe_one(), ed::fe_one()}));
-  EXPECT_TRUE(ed::ge_is_identity(GeP2{fe_of(p_plus(0)), fe_of(p_plus(3)), fe_of(b32_word(3))}));
+  EXPECT_TRUE(ed::ge_is_identity(GeP2{fe_of(p_plus(0)), fe_of(p_plus(3)), fe_of(u256_word(3))}));
 }
 
 // ---- ecmult --------------------------------------------------------------------
@@ -1502,15 +1253,15 @@ TEST(EdEcmult, BaseTableEntriesAreOddMultiplesOfB) {
   ASSERT_EQ(ed::kTableB, 1 << (ed::kWindowB - 2));
   const std::vector<GeNiels>& cached = ed::host_b_table();
   ASSERT_EQ(cached.size(), table.size());
-  const B32 half = P.inv(b32_word(2)), d2 = P.add(d_ref(), d_ref());
+  const U256 half = P.inv(u256_word(2)), d2 = P.add(d_ref(), d_ref());
   Mismatches bad;
   for (size_t i = 0; i < table.size(); ++i) {
     const GeNiels& e = table[i];
     auto what = [&](const char* m) { return [&, m] { return std::string(m) + ": entry " + std::to_string(i); }; };
-    const B32 ypx = fe_raw(e.yplusx), ymx = fe_raw(e.yminusx), xy2d = fe_raw(e.xy2d);
+    const U256 ypx = fe_raw(e.yplusx), ymx = fe_raw(e.yminusx), xy2d = fe_raw(e.xy2d);
     bad.check(P.less(ypx) && P.less(ymx) && P.less(xy2d), what("fully reduced"));
     const Aff a{P.mul(P.sub(ypx, ymx), half), P.mul(P.add(ypx, ymx), half)};
-    bad.check(aff_encode(a) == sod_base(b32_word(2 * i + 1)), what("(2i+1) B vs libsodium"));
+    bad.check(aff_encode(a) == sod_base(u256_word(2 * i + 1)), what("(2i+1) B vs libsodium"));
     bad.check(xy2d == P.mul(P.mul(a.x, a.y), d2), what("2 d x y"));
     bad.check(std::memcmp(&cached[i], &e, sizeof e) == 0, what("host_b_table() = build_b_table()"));
   }
@@ -1518,17 +1269,15 @@ TEST(EdEcmult, BaseTableEntriesAreOddMultiplesOfB) {
 }
 
 TEST(EdEcmult, OddMultiplesOfA) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   Mismatches bad;
   for (int t = 0; t < 60; ++t) {
-    const KnownPoint a = t < 8 ? known_point(B32{}, static_cast<uint64_t>(t)) : random_known_point(rng, t % 2);
+    const KnownPoint a = t < 8 ? known_point(U256{}, static_cast<uint64_t>(t)) : random_known_point(rng, t % 2);
     GeCached pre[ed::kTableA];
     ed::odd_multiples(pre, rescaled(ge_of_enc(a.enc), rng));
     for (int i = 0; i < ed::kTableA; ++i) {
-      const B32 got = enc(ed::ge_add(ed::ge_identity(), pre[i]));
-      bad.check(got == known_mul(a, b32_word(2 * static_cast<uint64_t>(i) + 1)),
+      const U256 got = enc(ed::ge_add(ed::ge_identity(), pre[i]));
+      bad.check(got == known_mul(a, u256_word(2 * static_cast<uint64_t>(i) + 1)),
                 [&] { return "odd_multiples[" + std::to_string(i) + "] of " + hexb(a.enc); });
     }
   }
@@ -1537,11 +1286,11 @@ TEST(EdEcmult, OddMultiplesOfA) {
 
 // a A + b B, against libsodium (and, for A outside the prime-order subgroup,
 // also against the double-and-add of ge_add / ge_dbl).
-void check_double_scalarmult(Mismatches& bad, const KnownPoint& a_pt, const B32& a, const B32& b, std::mt19937_64& rng,
-                             bool with_ref_mul) {
+void check_double_scalarmult(Mismatches& bad, const KnownPoint& a_pt, const U256& a, const U256& b,
+                             std::mt19937_64& rng, bool with_ref_mul) {
   const GeP3 A = rng() % 2 ? rescaled(ge_of_enc(a_pt.enc), rng) : ge_of_enc(a_pt.enc);
   const GeP3 r = ed::double_scalarmult(A, sc_of(a), sc_of(b), ed::host_b_table().data());
-  const B32 want = sod_add(known_mul(a_pt, a), sod_base(b));
+  const U256 want = sod_add(known_mul(a_pt, a), sod_base(b));
   auto what = [&](const char* m) {
     return [&, m] { return std::string(m) + ": A " + hexb(a_pt.enc) + ", a " + hexv(a) + ", b " + hexv(b); };
   };
@@ -1554,19 +1303,17 @@ void check_double_scalarmult(Mismatches& bad, const KnownPoint& a_pt, const B32&
 }
 
 TEST(EdEcmult, DoubleScalarmultMatchesLibsodium) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
-  const std::vector<B32> edges = ecmult_scalar_edges();
+  SeededRng rng;
+  const std::vector<U256> edges = ecmult_scalar_edges();
   Mismatches bad;
   // Every pair of edge scalars, on a few points of the prime-order subgroup.
   for (size_t i = 0; i < edges.size(); ++i) {
     const KnownPoint a_pt = random_known_point(rng, false);
-    for (const B32& b : edges) check_double_scalarmult(bad, a_pt, edges[i], b, rng, false);
+    for (const U256& b : edges) check_double_scalarmult(bad, a_pt, edges[i], b, rng, false);
   }
   for (int i = 0; i < 400; ++i) {
     const KnownPoint a_pt = random_known_point(rng, false);
-    B32 a = random_scalar(rng), b = random_scalar(rng);
+    U256 a = random_scalar(rng), b = random_scalar(rng);
     if (i % 4 == 1) a = edges[rng() % edges.size()];
     if (i % 4 == 2) b = edges[rng() % edges.size()];
     check_double_scalarmult(bad, a_pt, a, b, rng, i % 8 == 0);
@@ -1575,41 +1322,37 @@ TEST(EdEcmult, DoubleScalarmultMatchesLibsodium) {
 }
 
 TEST(EdEcmult, ZeroScalarsAndIdentity) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   Mismatches bad;
-  const KnownPoint id = known_point(B32{}, 0);
+  const KnownPoint id = known_point(U256{}, 0);
   for (int i = 0; i < 40; ++i) {
     const KnownPoint a_pt = random_known_point(rng, i % 2);
-    const B32 s = random_scalar(rng);
-    check_double_scalarmult(bad, a_pt, B32{}, s, rng, true);       // a = 0: b B
-    check_double_scalarmult(bad, a_pt, s, B32{}, rng, true);       // b = 0: a A
-    check_double_scalarmult(bad, a_pt, B32{}, B32{}, rng, false);  // both: the identity
+    const U256 s = random_scalar(rng);
+    check_double_scalarmult(bad, a_pt, U256{}, s, rng, true);        // a = 0: b B
+    check_double_scalarmult(bad, a_pt, s, U256{}, rng, true);        // b = 0: a A
+    check_double_scalarmult(bad, a_pt, U256{}, U256{}, rng, false);  // both: the identity
     check_double_scalarmult(bad, id, s, random_scalar(rng), rng, true);
-    check_double_scalarmult(bad, id, s, B32{}, rng, false);
+    check_double_scalarmult(bad, id, s, U256{}, rng, false);
     check_double_scalarmult(bad, a_pt, l_plus(0), l_plus(0), rng, false);  // L A + L B (mixed A: L T)
   }
   EXPECT_EQ(bad.count(), 0u);
-  const GeP3 r = ed::double_scalarmult(ed::ge_base(), sc_of(B32{}), sc_of(B32{}), ed::host_b_table().data());
+  const GeP3 r = ed::double_scalarmult(ed::ge_base(), sc_of(U256{}), sc_of(U256{}), ed::host_b_table().data());
   EXPECT_TRUE(ed::ge_is_identity(ed::ge_p3_to_p2(r)));
   EXPECT_TRUE(ext_ok(r));
 }
 
 TEST(EdEcmult, SmallAndMixedOrderA) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
-  const std::vector<B32> edges = ecmult_scalar_edges();
+  SeededRng rng;
+  const std::vector<U256> edges = ecmult_scalar_edges();
   Mismatches bad;
   for (uint64_t t = 0; t < 8; ++t) {  // the eight torsion points, the identity included
-    const KnownPoint a_pt = known_point(B32{}, t);
-    for (const B32& a : edges) check_double_scalarmult(bad, a_pt, a, random_scalar(rng), rng, true);
+    const KnownPoint a_pt = known_point(U256{}, t);
+    for (const U256& a : edges) check_double_scalarmult(bad, a_pt, a, random_scalar(rng), rng, true);
     for (int i = 0; i < 8; ++i) check_double_scalarmult(bad, a_pt, random_scalar(rng), random_scalar(rng), rng, true);
   }
   for (int i = 0; i < 60; ++i) {  // mixed order: m B + t T8
     const KnownPoint a_pt = known_point(random_scalar(rng), 1 + rng() % 7);
-    const B32 a = i % 3 == 0 ? edges[rng() % edges.size()] : random_scalar(rng);
+    const U256 a = i % 3 == 0 ? edges[rng() % edges.size()] : random_scalar(rng);
     check_double_scalarmult(bad, a_pt, a, random_scalar(rng), rng, true);
   }
   EXPECT_EQ(bad.count(), 0u);
@@ -1619,55 +1362,53 @@ TEST(EdEcmult, SmallAndMixedOrderA) {
 
 // The y values libsodium 1.0.18 blocks (ge25519_has_small_order), derived: the
 // y of every torsion point, and y + p wherever that is still below 2^255.
-std::set<B32> small_order_ys() {
-  std::set<B32> ys;
+std::set<U256> small_order_ys() {
+  std::set<U256> ys;
   for (const Aff& a : torsion().all) {
     ys.insert(a.y);
     Bn yp = bn_add(bn_of(a.y).get(), F().m());
-    if (BN_num_bits(yp.get()) <= 255) ys.insert(b32_of(yp));
+    if (BN_num_bits(yp.get()) <= 255) ys.insert(u256_of(yp));
   }
   return ys;
 }
-bool in_small_order_set(const std::set<B32>& ys, B32 s) {
+bool in_small_order_set(const std::set<U256>& ys, U256 s) {
   s[31] &= 0x7f;
   return ys.count(s) != 0;
 }
 
 TEST(EdSchemes, SmallOrderEncodingsAreLibsodiumsSeven) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
-  const std::set<B32> ys = small_order_ys();
+  SeededRng rng;
+  const std::set<U256> ys = small_order_ys();
   // 0, 1, p - 1, the two order-8 y, p and p + 1.
   ASSERT_EQ(ys.size(), 7u);
-  for (const B32& y : {b32_word(0), b32_word(1), p_plus(-1), p_plus(0), p_plus(1)})
+  for (const U256& y : {u256_word(0), u256_word(1), p_plus(-1), p_plus(0), p_plus(1)})
     EXPECT_EQ(ys.count(y), 1u) << hexv(y);
   Mismatches bad;
   size_t blocked = 0;
-  auto check = [&](const B32& s) {
+  auto check = [&](const U256& s) {
     const bool want = in_small_order_set(ys, s);
     blocked += want;
     bad.check(ed::has_small_order_encoding(s.data()) == want, [&] { return "has_small_order_encoding " + hexb(s); });
   };
-  for (const B32& y : ys) {
+  for (const U256& y : ys) {
     for (const uint8_t sign : std::array<uint8_t, 2>{0x00, 0x80}) {  // the 14 encodings
-      B32 s = y;
+      U256 s = y;
       s[31] |= sign;
       EXPECT_TRUE(ed::has_small_order_encoding(s.data())) << hexb(s);
       check(s);
       // Near misses: the low byte +-1, and every other single-bit flip.
       for (int delta : {-1, 1}) {
-        B32 t = s;
+        U256 t = s;
         t[0] = static_cast<uint8_t>(t[0] + delta);
         check(t);
       }
       for (int bit = 0; bit < 256; ++bit) {
-        B32 t = s;
+        U256 t = s;
         t[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
         check(t);
       }
       for (int byte = 1; byte < 32; ++byte) {  // one whole byte replaced
-        B32 t = s;
+        U256 t = s;
         t[byte] = static_cast<uint8_t>(rng());
         check(t);
       }
@@ -1678,7 +1419,7 @@ TEST(EdSchemes, SmallOrderEncodingsAreLibsodiumsSeven) {
   for (int low = 0; low < 256; ++low) {
     for (const uint8_t mid : std::array<uint8_t, 2>{0x00, 0xff}) {
       for (const uint8_t top : std::array<uint8_t, 6>{0x00, 0x7f, 0x80, 0xff, 0x01, 0x7e}) {
-        B32 s;
+        U256 s;
         s.fill(mid);
         s[0] = static_cast<uint8_t>(low);
         s[31] = top;
@@ -1688,12 +1429,12 @@ TEST(EdSchemes, SmallOrderEncodingsAreLibsodiumsSeven) {
       }
     }
   }
-  for (int i = 0; i < 5000; ++i) check(random_b32(rng));
+  for (int i = 0; i < 5000; ++i) check(random_u256(rng));
   EXPECT_EQ(bad.count(), 0u);
   EXPECT_GT(blocked, 14u + 14u);
 }
 
-B32 sha512_mod_l(const uint8_t* r, const uint8_t* key, const std::vector<uint8_t>& msg) {
+U256 sha512_mod_l(const uint8_t* r, const uint8_t* key, const std::vector<uint8_t>& msg) {
   std::vector<uint8_t> all(r, r + 32);
   all.insert(all.end(), key, key + 32);
   all.insert(all.end(), msg.begin(), msg.end());
@@ -1703,12 +1444,10 @@ B32 sha512_mod_l(const uint8_t* r, const uint8_t* key, const std::vector<uint8_t
 }
 
 TEST(EdSchemes, ChallengeIsSha512ModL) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   Mismatches bad;
   for (int i = 0; i < 600; ++i) {
-    const B32 r = random_b32(rng), key = random_b32(rng);
+    const U256 r = random_u256(rng), key = random_u256(rng);
     std::vector<uint8_t> msg(i < 300 ? static_cast<size_t>(i) : rng() % 5000);
     for (auto& b : msg) b = static_cast<uint8_t>(rng());
     const Scalar k = ed::challenge(r.data(), key.data(), msg.empty() ? nullptr : msg.data(), msg.size());
@@ -1722,56 +1461,54 @@ TEST(EdSchemes, ChallengeIsSha512ModL) {
 // (crypto_core_ed25519_add decodes as ZIP-215 does), and
 // 8 S B - k (8 A) - 8 R is the identity, k = SHA-512(R || A || M) mod L over
 // the bytes as given.
-bool zip215_oracle(const B32& key, const B64& sig, const std::vector<uint8_t>& msg) {
-  B32 r_bytes, s;
+bool zip215_oracle(const U256& key, const B64& sig, const std::vector<uint8_t>& msg) {
+  U256 r_bytes, s;
   std::memcpy(r_bytes.data(), sig.data(), 32);
   std::memcpy(s.data(), sig.data() + 32, 32);
   if (!N().less(s)) return false;
-  B32 a{}, r{};
+  U256 a{}, r{};
   if (!sod_canon(key, &a) || !sod_canon(r_bytes, &r)) return false;
-  const B32 k = sha512_mod_l(sig.data(), key.data(), msg);
-  const B32 q = sod_sub(sod_sub(sod_mul8(sod_base(s)), sod_mul(sod_mul8(a), k)), sod_mul8(r));
+  const U256 k = sha512_mod_l(sig.data(), key.data(), msg);
+  const U256 q = sod_sub(sod_sub(sod_mul8(sod_base(s)), sod_mul(sod_mul8(a), k)), sod_mul8(r));
   return q == identity_enc();
 }
 
 // A signature made by hand: key = a B + ta T8 (or the given key bytes), R = r B
 // + tr T8 (or the given R bytes), S = r + k a mod L.
 struct Crafted {
-  B32 key;
+  U256 key;
   B64 sig;
 };
-Crafted craft(const B32& a, uint64_t ta, const B32& r, uint64_t tr, const std::vector<uint8_t>& msg,
-              const B32* key_bytes = nullptr, const B32* r_bytes = nullptr) {
+Crafted craft(const U256& a, uint64_t ta, const U256& r, uint64_t tr, const std::vector<uint8_t>& msg,
+              const U256* key_bytes = nullptr, const U256* r_bytes = nullptr) {
   Crafted c;
   c.key = key_bytes ? *key_bytes : sod_add(sod_base(a), torsion_enc(ta));
-  const B32 rr = r_bytes ? *r_bytes : sod_add(sod_base(r), torsion_enc(tr));
+  const U256 rr = r_bytes ? *r_bytes : sod_add(sod_base(r), torsion_enc(tr));
   std::memcpy(c.sig.data(), rr.data(), 32);
-  const B32 k = sha512_mod_l(rr.data(), c.key.data(), msg);
-  const B32 s = N().add(r, N().mul(k, a));
+  const U256 k = sha512_mod_l(rr.data(), c.key.data(), msg);
+  const U256 s = N().add(r, N().mul(k, a));
   std::memcpy(c.sig.data() + 32, s.data(), 32);
   return c;
 }
 
 TEST(EdSchemes, StrictIsLibsodiumAndZip215IsItsOracle) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const size_t n = diff_n(3000);
   const GeNiels* table = ed::host_b_table().data();
-  const std::set<B32> ys = small_order_ys();
-  std::vector<B32> blocked;  // the 14 encodings
-  for (const B32& y : ys)
+  const std::set<U256> ys = small_order_ys();
+  std::vector<U256> blocked;  // the 14 encodings
+  for (const U256& y : ys)
     for (const uint8_t sign : std::array<uint8_t, 2>{0x00, 0x80}) {
-      B32 s = y;
+      U256 s = y;
       s[31] |= sign;
       blocked.push_back(s);
     }
   // Non-canonical encodings (y + p) of points that are not of small order.
-  std::vector<B32> noncanonical;
+  std::vector<U256> noncanonical;
   for (int64_t y = 2; y < 19; ++y) {
     Aff a;
-    if (aff_decode(b32_word(static_cast<uint64_t>(y)), &a) &&
-        !in_small_order_set(ys, b32_word(static_cast<uint64_t>(y))))
+    if (aff_decode(u256_word(static_cast<uint64_t>(y)), &a) &&
+        !in_small_order_set(ys, u256_word(static_cast<uint64_t>(y))))
       noncanonical.push_back(p_plus(y));
   }
   EXPECT_EQ(noncanonical.size(), 10u);  // y = 3, 4, 5, 6, 9, 10, 14, 15, 16, 18
@@ -1782,10 +1519,10 @@ TEST(EdSchemes, StrictIsLibsodiumAndZip215IsItsOracle) {
     const int mode = static_cast<int>(i % kModes);
     std::vector<uint8_t> msg(rng() % 3 == 0 ? rng() % 8 : rng() % 300);
     for (auto& b : msg) b = static_cast<uint8_t>(rng());
-    B32 key{};
+    U256 key{};
     B64 sig{};
     if (mode <= 8) {  // libsodium's own signature, then one corruption
-      const B32 seed_bytes = random_b32(rng);
+      const U256 seed_bytes = random_u256(rng);
       std::array<uint8_t, 64> sk{};
       ASSERT_EQ(crypto_sign_seed_keypair(key.data(), sk.data(), seed_bytes.data()), 0);
       ASSERT_EQ(crypto_sign_detached(sig.data(), nullptr, msg.data(), msg.size(), sk.data()), 0);
@@ -1806,10 +1543,10 @@ TEST(EdSchemes, StrictIsLibsodiumAndZip215IsItsOracle) {
             msg[rng() % msg.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
           break;
         case 8: {  // S + L, S + 2^253 ...: the same S mod L, not canonical
-          B32 s;
+          U256 s;
           std::memcpy(s.data(), sig.data() + 32, 32);
           Bn big = bn_add(bn_of(s).get(), rng() % 2 ? N().m() : bn_pow2(253).get());
-          s = b32_of(big);
+          s = u256_of(big);
           std::memcpy(sig.data() + 32, s.data(), 32);
           break;
         }
@@ -1817,12 +1554,12 @@ TEST(EdSchemes, StrictIsLibsodiumAndZip215IsItsOracle) {
           break;
       }
     } else {
-      const B32 a = random_scalar(rng), r = random_scalar(rng);
+      const U256 a = random_scalar(rng), r = random_scalar(rng);
       Crafted c;
       switch (mode) {
         case 9: {  // R one of the 14 small-order encodings, S = k a: ZIP-215 valid
-          const B32 rb = blocked[rng() % blocked.size()];
-          c = craft(a, 0, B32{}, 0, msg, nullptr, &rb);
+          const U256 rb = blocked[rng() % blocked.size()];
+          c = craft(a, 0, U256{}, 0, msg, nullptr, &rb);
           break;
         }
         case 10:  // a mixed-order key: strict valid iff k T = 0
@@ -1832,21 +1569,21 @@ TEST(EdSchemes, StrictIsLibsodiumAndZip215IsItsOracle) {
           c = craft(a, 0, r, 1 + rng() % 7, msg);
           break;
         case 12: {  // a small-order key (any of its encodings), S = r
-          const B32 kb = blocked[rng() % blocked.size()];
-          c = craft(B32{}, 0, r, 0, msg, &kb);
+          const U256 kb = blocked[rng() % blocked.size()];
+          c = craft(U256{}, 0, r, 0, msg, &kb);
           break;
         }
         default: {  // non-canonical keys and R
           if (rng() % 2 && !noncanonical.empty()) {
-            const B32 kb = noncanonical[rng() % noncanonical.size()];
+            const U256 kb = noncanonical[rng() % noncanonical.size()];
             c = craft(a, 0, r, 0, msg, &kb);  // S unrelated to the key: invalid
           } else {
             // A small-order key and R = a small-order encoding, S = 0: 8(0 - k A - R) = 0;
             // or S = L (the same value mod L, not canonical: invalid).
-            const B32 kb = blocked[rng() % blocked.size()], rb = blocked[rng() % blocked.size()];
-            c = craft(B32{}, 0, B32{}, 0, msg, &kb, &rb);
+            const U256 kb = blocked[rng() % blocked.size()], rb = blocked[rng() % blocked.size()];
+            c = craft(U256{}, 0, U256{}, 0, msg, &kb, &rb);
             if (rng() % 3 == 0) {
-              const B32 l = l_plus(0);
+              const U256 l = l_plus(0);
               std::memcpy(c.sig.data() + 32, l.data(), 32);
             }
           }
@@ -1893,9 +1630,7 @@ TEST(EdSchemes, StrictIsLibsodiumAndZip215IsItsOracle) {
 }
 
 TEST(EdSchemes, VerifyEdCheckDispatches) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const GeNiels* table = ed::host_b_table().data();
   std::vector<uint8_t> arena(1000);
   for (auto& b : arena) b = static_cast<uint8_t>(rng());

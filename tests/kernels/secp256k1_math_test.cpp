@@ -14,7 +14,6 @@
 // The whole verification against libsecp256k1 is secp256k1_scheme_test.cpp.
 #include <gtest/gtest.h>
 #include <openssl/bn.h>
-#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <secp256k1.h>
 #include <secp256k1_extrakeys.h>
@@ -22,11 +21,11 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "kernels/bignum_ref.hpp"
 #include "secp256k1/g_tables.hpp"
 #include "secp256k1/schemes.hpp"
 #include "util/test_util.hpp"
@@ -40,164 +39,30 @@ using secp::Ge;
 using secp::Gej;
 using secp::Scalar;
 
-// ---- helpers: 256-bit values, BIGNUM ------------------------------------------
+// ---- helpers: 256-bit values (big-endian), BIGNUM (bignum_ref.hpp) -------------
 
-using U256 = std::array<uint8_t, 32>;  // big-endian
+constexpr ByteOrder kBig = ByteOrder::big;  // secp256k1 writes numbers big-endian
 
 std::string hex32(const U256& v) { return to_hex(ByteView(v.data(), v.size())); }
 
-struct BnFree {
-  void operator()(BIGNUM* b) const { BN_free(b); }
-};
-using Bn = std::unique_ptr<BIGNUM, BnFree>;
-struct BnCtxFree {
-  void operator()(BN_CTX* c) const { BN_CTX_free(c); }
-};
-
-BN_CTX* bn_ctx() {
-  static std::unique_ptr<BN_CTX, BnCtxFree> ctx(BN_CTX_new());
-  return ctx.get();
-}
-
-Bn bn_new() { return Bn(BN_new()); }
-Bn bn_hex(const char* h) {
-  BIGNUM* b = nullptr;
-  EXPECT_GT(BN_hex2bn(&b, h), 0) << h;
-  return Bn(b);
-}
-Bn bn_word(uint64_t w) {
-  Bn b = bn_new();
-  EXPECT_EQ(BN_set_word(b.get(), w), 1);
-  return b;
-}
-Bn bn_pow2(int k) {
-  Bn b = bn_new();
-  BN_zero(b.get());
-  EXPECT_EQ(BN_set_bit(b.get(), k), 1);
-  return b;
-}
-Bn bn_of(const U256& v) { return Bn(BN_bin2bn(v.data(), 32, nullptr)); }
-Bn bn_copy(const BIGNUM* a) { return Bn(BN_dup(a)); }
-Bn bn_add(const BIGNUM* a, const BIGNUM* b) {
-  Bn r = bn_new();
-  EXPECT_EQ(BN_add(r.get(), a, b), 1);
-  return r;
-}
-Bn bn_sub(const BIGNUM* a, const BIGNUM* b) {
-  Bn r = bn_new();
-  EXPECT_EQ(BN_sub(r.get(), a, b), 1);
-  return r;
-}
-Bn bn_add_i(const BIGNUM* a, int64_t k) {
-  Bn w = bn_word(static_cast<uint64_t>(k < 0 ? -k : k));
-  return k < 0 ? bn_sub(a, w.get()) : bn_add(a, w.get());
-}
+Bn bn_of(const U256& v) { return bn_from(v, kBig); }
 // Requires 0 <= v < 2^256.
-U256 u256_of(const BIGNUM* v) {
-  U256 out{};
-  EXPECT_FALSE(BN_is_negative(v));
-  EXPECT_LE(BN_num_bits(v), 256);
-  EXPECT_EQ(BN_bn2binpad(v, out.data(), 32), 32);
-  return out;
-}
+U256 u256_of(const BIGNUM* v) { return bytes_of<32>(v, kBig); }
 U256 u256_hex(const char* h) { return u256_of(bn_hex(h).get()); }
 U256 u256_word(uint64_t w) { return u256_of(bn_word(w).get()); }
-
-U256 random_u256(std::mt19937_64& rng) {
-  U256 v;
-  for (auto& b : v) b = static_cast<uint8_t>(rng());
-  return v;
-}
-
-// Arithmetic mod a prime with BIGNUM: the reference for the field (p) and the scalars (n).
-class ModRef {
- public:
-  explicit ModRef(const char* modulus_hex) : m_(bn_hex(modulus_hex)) {}
-  const BIGNUM* m() const { return m_.get(); }
-
-  Bn mod(const BIGNUM* a) const {
-    Bn r = bn_new();
-    EXPECT_EQ(BN_nnmod(r.get(), a, m(), bn_ctx()), 1);
-    return r;
-  }
-  U256 reduce(const U256& a) const { return u256_of(mod(bn_of(a).get()).get()); }
-  U256 add(const U256& a, const U256& b) const { return op(BN_mod_add, a, b); }
-  U256 sub(const U256& a, const U256& b) const { return op(BN_mod_sub, a, b); }
-  U256 mul(const U256& a, const U256& b) const { return op(BN_mod_mul, a, b); }
-  U256 sqr(const U256& a) const {
-    Bn r = bn_new();
-    EXPECT_EQ(BN_mod_sqr(r.get(), bn_of(a).get(), m(), bn_ctx()), 1);
-    return u256_of(r.get());
-  }
-  U256 neg(const U256& a) const { return sub(U256{}, a); }
-  // 1/a, and 0 for a = 0 (mod m).
-  U256 inv(const U256& a) const {
-    Bn x = mod(bn_of(a).get());
-    if (BN_is_zero(x.get())) return U256{};
-    Bn r = bn_new();
-    EXPECT_NE(BN_mod_inverse(r.get(), x.get(), m(), bn_ctx()), nullptr);
-    return u256_of(r.get());
-  }
-  // Euler's criterion: a is a square mod m (0 included).
-  bool is_square(const U256& a) const {
-    Bn x = mod(bn_of(a).get());
-    if (BN_is_zero(x.get())) return true;
-    Bn e = bn_sub(m(), bn_word(1).get());
-    EXPECT_EQ(BN_rshift1(e.get(), e.get()), 1);
-    Bn r = bn_new();
-    EXPECT_EQ(BN_mod_exp(r.get(), x.get(), e.get(), m(), bn_ctx()), 1);
-    return BN_is_one(r.get());
-  }
-  // A square root by BN_mod_sqrt (which fails for non-squares).
-  bool sqrt(const U256& a, U256* out) const {
-    Bn x = mod(bn_of(a).get());
-    Bn r = bn_new();
-    if (BN_mod_sqrt(r.get(), x.get(), m(), bn_ctx()) == nullptr) {
-      ERR_clear_error();  // "not a square" is queued as an error
-      return false;
-    }
-    *out = u256_of(r.get());
-    return true;
-  }
-  bool less(const U256& a) const { return BN_cmp(bn_of(a).get(), m()) < 0; }
-
- private:
-  using Op = int (*)(BIGNUM*, const BIGNUM*, const BIGNUM*, const BIGNUM*, BN_CTX*);
-  U256 op(Op f, const U256& a, const U256& b) const {
-    Bn r = bn_new();
-    EXPECT_EQ(f(r.get(), bn_of(a).get(), bn_of(b).get(), m(), bn_ctx()), 1);
-    return u256_of(r.get());
-  }
-  Bn m_;
-};
 
 const char* const kP = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F";
 const char* const kN = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141";
 
+// BIGNUM mod p and mod n: the references for the field and the scalars.
 const ModRef& field_ref() {
-  static const ModRef r(kP);
+  static const ModRef r(kP, kBig);
   return r;
 }
 const ModRef& order_ref() {
-  static const ModRef r(kN);
+  static const ModRef r(kN, kBig);
   return r;
 }
-
-// Reports the first few mismatches of a loop and counts them all.
-class Mismatches {
- public:
-  // True if ok; otherwise records a failure with the message.
-  template <class Msg>
-  bool check(bool ok, Msg&& msg) {
-    if (ok) return true;
-    if (++count_ <= 12) ADD_FAILURE() << msg();
-    return false;
-  }
-  size_t count() const { return count_; }
-
- private:
-  size_t count_ = 0;
-};
 
 // ---- field ---------------------------------------------------------------------
 
@@ -254,26 +119,21 @@ U256 random_field_input(std::mt19937_64& rng) {
       return u256_word(rng() % (1ull << 40));
     case 7: {
       static constexpr uint32_t kLimbs[] = {0u, 1u, 0xFFFFFFFFu, 0xFFFFFFFEu, 0x80000000u, 977u, 0xFFFFFC2Fu};
-      Fe f;
-      for (auto& l : f.n) l = rng() % 3 == 0 ? static_cast<uint32_t>(rng()) : kLimbs[rng() % std::size(kLimbs)];
-      return fe_raw(f);
+      return fe_raw(random_limbs<Fe>(rng, kLimbs));
     }
     default:
       return random_u256(rng);
   }
 }
 
-// The binary field operations on (a, b) against BIGNUM mod p.
-void check_field_pair(Mismatches& bad, const U256& a, const U256& b) {
-  const ModRef& F = field_ref();
-  const Fe fa = fe_of(a), fb = fe_of(b);
-  auto what = [&](const char* op) {
-    return [&, op] { return std::string(op) + "(" + hex32(a) + ", " + hex32(b) + ")"; };
-  };
-  bad.check(fe_val(secp::fe_add(fa, fb)) == F.add(a, b), what("fe_add"));
-  bad.check(fe_val(secp::fe_sub(fa, fb)) == F.sub(a, b), what("fe_sub"));
-  bad.check(fe_val(secp::fe_mul(fa, fb)) == F.mul(a, b), what("fe_mul"));
-  bad.check(secp::fe_equal(fa, fb) == (F.reduce(a) == F.reduce(b)), what("fe_equal"));
+// fe_mul_small(x, 3): the field's own operation in the chains, and its reference.
+Fe times3(const Fe& a) { return secp::fe_mul_small(a, 3); }
+U256 times3_ref(const ModRef& F, const U256& a) { return F.mul(a, u256_word(3)); }
+
+// The field under test for the shared checks (bignum_ref.hpp).
+const FieldUnderTest<Fe>& field() {
+  static const FieldUnderTest<Fe> f{&field_ref(), fe_of, fe_val, hex32, times3, times3_ref};
+  return f;
 }
 
 void check_field_single(Mismatches& bad, const U256& a, bool with_inv_sqrt, size_t* squares = nullptr) {
@@ -309,12 +169,7 @@ void check_field_single(Mismatches& bad, const U256& a, bool with_inv_sqrt, size
 TEST(SecpField, EdgeValuesAgainstBignum) {
   const std::vector<U256> edges = field_edges();
   ASSERT_GE(edges.size(), 30u);
-  Mismatches bad;
-  for (const U256& a : edges) {
-    check_field_single(bad, a, true);
-    for (const U256& b : edges) check_field_pair(bad, a, b);
-  }
-  EXPECT_EQ(bad.count(), 0u);
+  expect_field_edges(field(), edges, [](Mismatches& bad, const U256& a) { check_field_single(bad, a, true); });
   // The specific identities the redundant range is about.
   const BIGNUM* p = field_ref().m();
   const Fe fp = fe_of(u256_of(p));
@@ -326,15 +181,13 @@ TEST(SecpField, EdgeValuesAgainstBignum) {
 }
 
 TEST(SecpField, RandomAgainstBignum) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   Mismatches bad;
   size_t squares = 0;
   const int n = 4000;
   for (int i = 0; i < n; ++i) {
     const U256 a = random_field_input(rng), b = random_field_input(rng);
-    check_field_pair(bad, a, b);
+    check_field_pair(bad, field(), a, b);
     check_field_single(bad, a, true, &squares);
   }
   EXPECT_EQ(bad.count(), 0u);
@@ -346,68 +199,12 @@ TEST(SecpField, RandomAgainstBignum) {
 // Results in weak form fed back as operands: random chains of operations,
 // with the reference value carried along in BIGNUM.
 TEST(SecpField, ChainedWeakResults) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
-  const ModRef& F = field_ref();
-  Mismatches bad;
-  for (int chain = 0; chain < 200; ++chain) {
-    Fe x[4];
-    U256 v[4];
-    for (int i = 0; i < 4; ++i) {
-      v[i] = random_field_input(rng);
-      x[i] = fe_of(v[i]);
-    }
-    for (int step = 0; step < 40; ++step) {
-      const int d = static_cast<int>(rng() % 4), s = static_cast<int>(rng() % 4), t = static_cast<int>(rng() % 4);
-      const int op = static_cast<int>(rng() % 7);
-      Fe r;
-      U256 want;
-      switch (op) {
-        case 0:
-          r = secp::fe_add(x[s], x[t]);
-          want = F.add(v[s], v[t]);
-          break;
-        case 1:
-          r = secp::fe_sub(x[s], x[t]);
-          want = F.sub(v[s], v[t]);
-          break;
-        case 2:
-          r = secp::fe_mul(x[s], x[t]);
-          want = F.mul(v[s], v[t]);
-          break;
-        case 3:
-          r = secp::fe_sqr(x[s]);
-          want = F.sqr(v[s]);
-          break;
-        case 4:
-          r = secp::fe_neg(x[s]);
-          want = F.neg(v[s]);
-          break;
-        case 5:
-          r = secp::fe_mul_small(x[s], 3);
-          want = F.mul(v[s], u256_word(3));
-          break;
-        default:
-          r = secp::fe_inv(x[s]);
-          want = F.inv(v[s]);
-          break;
-      }
-      if (!bad.check(fe_val(r) == want, [&] {
-            return "chain " + std::to_string(chain) + " step " + std::to_string(step) + " op " + std::to_string(op);
-          }))
-        break;
-      x[d] = r;  // kept unnormalized
-      v[d] = want;
-    }
-  }
-  EXPECT_EQ(bad.count(), 0u);
+  SeededRng rng;
+  expect_field_chains(field(), random_field_input, rng);
 }
 
 TEST(SecpField, FromB32LimitRejectsExactlyFromP) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   std::vector<U256> values = field_edges();
   for (int i = 0; i < 4000; ++i) values.push_back(random_field_input(rng));
   size_t rejected = 0;
@@ -548,9 +345,7 @@ U256 random_scalar_mix(std::mt19937_64& rng) {
 }
 
 TEST(SecpScalar, FromB32OverflowExactlyFromN) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const ModRef& N = order_ref();
   std::vector<U256> values = scalar_edges();
   for (int64_t k : {0, 1, 2, 1000}) values.push_back(n_plus(k));
@@ -624,9 +419,7 @@ void check_scalar_single(Mismatches& bad, const U256& a) {
 }
 
 TEST(SecpScalar, ArithmeticAgainstBignumAndLibsecp256k1) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const std::vector<U256> edges = scalar_edges();
   Mismatches bad;
   for (const U256& a : edges) {
@@ -647,9 +440,7 @@ TEST(SecpScalar, ArithmeticAgainstBignumAndLibsecp256k1) {
 }
 
 TEST(SecpScalar, IsHighBoundary) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const U256 h = half_n();
   const ModRef& N = order_ref();
   EXPECT_FALSE(secp::scalar_is_high(sc_of(h)));
@@ -683,9 +474,7 @@ TEST(SecpScalar, IsHighBoundary) {
 
 // round(a * b / 2^shift) against BIGNUM, for the shifts the GLV split can use.
 TEST(SecpScalar, MulShiftRoundsLikeBignum) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   Mismatches bad;
   size_t rounded_up = 0;
   for (int i = 0; i < 3000; ++i) {
@@ -727,9 +516,7 @@ void check_split(Mismatches& bad, const U256& k) {
 }
 
 TEST(SecpScalar, SplitLambda) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const ModRef& N = order_ref();
   // lambda is a nontrivial cube root of 1.
   const U256 l = lambda_bytes();
@@ -765,35 +552,17 @@ void check_wnaf(Mismatches& bad, const U256& v, int w) {
   std::memset(d, 0x55, sizeof d);  // wnaf must write every position
   const int count = secp::wnaf(d, sc_of(v), w);
   auto where = [&] { return "wnaf(" + hex32(v) + ", w=" + std::to_string(w) + ")"; };
-  Bn pos = bn_new(), neg = bn_new();
-  BN_zero(pos.get());
-  BN_zero(neg.get());
-  int last = -1, prev = -1000;
-  bool shape_ok = true;
-  for (int i = 0; i < secp::kWnafBits; ++i) {
-    const int di = d[i];
-    if (di == 0) continue;
-    const int mag = di < 0 ? -di : di;
-    if ((mag & 1) == 0 || mag >= (1 << (w - 1)) || i - prev < w) shape_ok = false;
-    prev = last = i;
-    Bn term = bn_word(static_cast<uint64_t>(mag));
-    EXPECT_EQ(BN_lshift(term.get(), term.get(), i), 1);
-    BIGNUM* acc = di > 0 ? pos.get() : neg.get();
-    EXPECT_EQ(BN_add(acc, acc, term.get()), 1);
-  }
-  bad.check(shape_ok, [&] { return where() + ": a digit even, too large or too close to the previous one"; });
-  bad.check(count == last + 1, [&] {
-    return where() + ": returned " + std::to_string(count) + ", last digit at " + std::to_string(last);
+  const WnafReading r = read_wnaf(d, secp::kWnafBits, w);
+  bad.check(r.shape_ok, [&] { return where() + ": a digit even, too large or too close to the previous one"; });
+  bad.check(count == r.last + 1, [&] {
+    return where() + ": returned " + std::to_string(count) + ", last digit at " + std::to_string(r.last);
   });
-  Bn value = bn_sub(pos.get(), neg.get());
   Bn want = (v[0] & 0x80) ? bn_sub(bn_of(v).get(), order_ref().m()) : bn_of(v);  // s - n = -(n - s)
-  bad.check(BN_cmp(value.get(), want.get()) == 0, [&] { return where() + ": digits do not sum to the value"; });
+  bad.check(BN_cmp(r.value.get(), want.get()) == 0, [&] { return where() + ": digits do not sum to the value"; });
 }
 
 TEST(SecpWnaf, DigitsReconstructAndAreSparse) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const ModRef& N = order_ref();
   std::vector<U256> values;
   // Magnitudes below 2^128, each as itself and as its negation n - m.
@@ -945,9 +714,7 @@ Bytes cat(std::initializer_list<uint8_t> prefix, const U256& x, const U256& y) {
 }
 
 TEST(SecpGroup, PubkeyParseMatchesLibsecp256k1) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const ModRef& F = field_ref();
   Mismatches bad;
   size_t accepted = 0, tried = 0;
@@ -1072,9 +839,7 @@ TEST(SecpGroup, PubkeyParseMatchesLibsecp256k1) {
 }
 
 TEST(SecpGroup, XonlyParseMatchesLibsecp256k1) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const ModRef& F = field_ref();
   std::vector<U256> xs;
   for (int i = 0; i < 1000; ++i) xs.push_back(random_u256(rng));
@@ -1103,9 +868,7 @@ TEST(SecpGroup, XonlyParseMatchesLibsecp256k1) {
 }
 
 TEST(SecpGroup, AddMatchesCombine) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   Mismatches bad;
   for (int i = 0; i < 1000; ++i) {
     const secp256k1_pubkey p = pk_create(random_nonzero_scalar(rng)), q = pk_create(random_nonzero_scalar(rng));
@@ -1123,9 +886,7 @@ TEST(SecpGroup, AddMatchesCombine) {
 }
 
 TEST(SecpGroup, AddSpecialCases) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   Mismatches bad;
   const Gej inf = secp::gej_infinity();
   const Ge inf_ge = ge_infinity();
@@ -1166,9 +927,7 @@ TEST(SecpGroup, AddSpecialCases) {
 }
 
 TEST(SecpGroup, DoubleMatchesTweakMul) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   Mismatches bad;
   for (int i = 0; i < 100; ++i) {
     const secp256k1_pubkey p = pk_create(random_nonzero_scalar(rng));
@@ -1187,9 +946,7 @@ TEST(SecpGroup, DoubleMatchesTweakMul) {
 }
 
 TEST(SecpGroup, NegAndLambda) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const ModRef& F = field_ref();
   // beta is a nontrivial cube root of 1 mod p.
   const U256 b = fe_raw(secp::beta());
@@ -1207,9 +964,7 @@ TEST(SecpGroup, NegAndLambda) {
 }
 
 TEST(SecpGroup, BatchAffineAndOddMultiples) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   Mismatches bad;
   for (int n : {1, 2, 3, 7, 33}) {
     std::vector<Gej> in;
@@ -1240,9 +995,7 @@ TEST(SecpGroup, BatchAffineAndOddMultiples) {
 }
 
 TEST(SecpGroup, GTables) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const ModRef& N = order_ref();
   const secp::GTableStorage& t = secp::host_g_tables();
   ASSERT_EQ(t.g.size(), static_cast<size_t>(secp::kTableG));
@@ -1276,9 +1029,7 @@ std::string ref_ecmult(const secp256k1_pubkey& a, const U256& na, const U256& ng
 }
 
 TEST(SecpEcmult, MatchesTweakMulPlusCreate) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const secp::GTables tables = secp::host_g_tables().view();
   Mismatches bad;
   size_t infinities = 0, total = 0;
@@ -1314,9 +1065,7 @@ TEST(SecpEcmult, MatchesTweakMulPlusCreate) {
 
 // Results at infinity: na * A = -ng * G.
 TEST(SecpEcmult, InfinityResults) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const ModRef& N = order_ref();
   const secp::GTables tables = secp::host_g_tables().view();
   Mismatches bad;
@@ -1420,9 +1169,7 @@ bool find_point(const BIGNUM* start, int64_t step, secp256k1_pubkey* out, U256* 
 }
 
 TEST(SecpEcdsa, RPlusNBranch) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const ModRef& N = order_ref();
   const ModRef& F = field_ref();
   const Bn p_minus_n = bn_sub(F.m(), N.m());
@@ -1490,9 +1237,7 @@ TEST(SecpEcdsa, RPlusNBranch) {
 }
 
 TEST(SecpEcdsa, LowSBoundary) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const ModRef& N = order_ref();
   const U256 h = half_n(), h1 = N.add(half_n(), u256_word(1));  // n - h = h + 1
   ASSERT_EQ(N.neg(h), h1);
@@ -1521,9 +1266,7 @@ TEST(SecpEcdsa, LowSBoundary) {
 }
 
 TEST(SecpEcdsa, InfinityAndDigestReduction) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const ModRef& N = order_ref();
   const secp256k1_pubkey g = pk_create(u256_word(1));
   for (int i = 0; i < 20; ++i) {
@@ -1568,9 +1311,7 @@ TEST(SecpEcdsa, InfinityAndDigestReduction) {
 }
 
 TEST(SecpEcdsa, RandomSignaturesMatchLibsecp256k1) {
-  const uint64_t seed = test_seed();
-  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::mt19937_64 rng(seed);
+  SeededRng rng;
   const ModRef& N = order_ref();
   Mismatches bad;
   size_t accepted = 0, total = 0;
