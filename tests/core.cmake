@@ -1,5 +1,9 @@
 vigil_add_test(vigil_core_tests SOURCES core/block_test.cpp core/block_file_test.cpp core/merkle_test.cpp core/bytes_test.cpp)
 
+# The C API against the C++ API.
+vigil_add_test(vigil_capi_tests SOURCES capi/c_api_test.cpp)
+target_link_libraries(vigil_capi_tests PRIVATE vigil_diffsupport)
+
 # The bundled vector file through the CLI: verdicts equal the vectors' own.
 add_test(NAME cli_bundled_vectors
   COMMAND bash -c "set -o pipefail; \"$<TARGET_FILE:vigil_tool>\" verify \"${VIGIL_TEST_DATA_DIR}/checks/vectors.checks\" | cmp - \"${VIGIL_TEST_DATA_DIR}/checks/vectors.expected\"")

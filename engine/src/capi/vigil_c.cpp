@@ -1,0 +1,296 @@
+// The C API (vigil/vigil.h) over vigil::Verifier and vigil::Hasher: argument
+// checks, conversions, and a catch-all at every entry point so that no C++
+// exception crosses into C.
+#include "vigil/vigil.h"
+
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "vigil/hasher.hpp"
+#include "vigil/verifier.hpp"
+#include "vigil/version.hpp"
+
+struct vigil_verifier {
+  std::unique_ptr<vigil::Verifier> impl;
+  std::vector<vigil::Check> checks;  // conversion workspace, kept between calls
+  std::mutex mu;                     // guards `checks`; the Verifier serializes itself
+};
+
+struct vigil_hasher {
+  std::unique_ptr<vigil::Hasher> impl;
+};
+
+namespace {
+
+static_assert(sizeof(vigil_parsed_key) == sizeof(vigil::ParsedPublicKey), "vigil_parsed_key mirrors ParsedPublicKey");
+static_assert(alignof(vigil_parsed_key) >= alignof(vigil::ParsedPublicKey));
+static_assert(static_cast<int>(vigil::Scheme::kEd25519) == VIGIL_SCHEME_ED25519);
+static_assert(static_cast<int>(vigil::Scheme::kEd25519Strict) == VIGIL_SCHEME_ED25519_STRICT);
+static_assert(static_cast<int>(vigil::Status::Code::kInternal) == VIGIL_INTERNAL);
+
+thread_local std::string last_error;
+
+vigil_status fail(vigil_status code, std::string message) {
+  last_error = std::move(message);
+  return code;
+}
+
+vigil_status from_status(const vigil::Status& s) {
+  if (s.ok()) return VIGIL_OK;
+  return fail(static_cast<vigil_status>(static_cast<int>(s.code())), s.message());
+}
+
+// Runs `body` (returning vigil_status), turning any exception into a status.
+template <class Body>
+vigil_status guarded(const Body& body) {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return fail(VIGIL_OUT_OF_MEMORY, "out of memory");
+  } catch (const std::exception& e) {
+    return fail(VIGIL_INTERNAL, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return fail(VIGIL_INTERNAL, "internal error: unknown exception");
+  }
+}
+
+bool backend_of(uint32_t value, vigil::Backend* out) {
+  switch (value) {
+    case VIGIL_BACKEND_AUTO: *out = vigil::Backend::kAuto; return true;
+    case VIGIL_BACKEND_CPU: *out = vigil::Backend::kCpu; return true;
+    case VIGIL_BACKEND_GPU: *out = vigil::Backend::kGpu; return true;
+  }
+  return false;
+}
+
+bool scheme_of(uint32_t value, vigil::Scheme* out) {
+  for (vigil::Scheme s : vigil::kAllSchemes) {
+    if (static_cast<uint32_t>(s) == value) {
+      *out = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+// A (pointer, length) pair as a view; false for a NULL pointer with a length.
+bool view_of(const uint8_t* p, size_t len, vigil::ByteView* out) {
+  if (!p && len) return false;
+  *out = len ? vigil::ByteView(p, len) : vigil::ByteView();
+  return true;
+}
+
+// Copies the fields of a caller's options struct that its struct_size covers
+// over the defaults: a caller built against an older, shorter struct works.
+template <class Options>
+bool read_options(const Options* in, Options* out) {
+  if (!in) return true;
+  if (in->struct_size < sizeof(uint32_t) || in->struct_size > sizeof(Options)) return false;
+  std::memcpy(out, in, in->struct_size);
+  out->struct_size = sizeof(Options);
+  return true;
+}
+
+}  // namespace
+
+extern "C" {
+
+uint32_t vigil_abi_version(void) { return VIGIL_ABI_VERSION; }
+
+const char* vigil_version_string(void) { return VIGIL_VERSION_STRING; }
+
+const char* vigil_status_name(vigil_status status) {
+  switch (status) {
+    case VIGIL_OK: return "ok";
+    case VIGIL_INVALID_ARGUMENT: return "invalid argument";
+    case VIGIL_NOT_SUPPORTED: return "not supported";
+    case VIGIL_IO_ERROR: return "I/O error";
+    case VIGIL_CORRUPTION: return "corruption";
+    case VIGIL_DEVICE_ERROR: return "device error";
+    case VIGIL_INTERNAL: return "internal error";
+    case VIGIL_OUT_OF_MEMORY: return "out of memory";
+  }
+  return "unknown status";
+}
+
+const char* vigil_last_error(void) { return last_error.c_str(); }
+
+vigil_status vigil_scheme_from_name(const char* name, size_t name_len, vigil_scheme* out) {
+  return guarded([&] {
+    if (!out || (!name && name_len)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_scheme_from_name: NULL argument");
+    auto s = vigil::scheme_from_name(std::string_view(name ? name : "", name_len));
+    if (!s) return fail(VIGIL_INVALID_ARGUMENT, "unknown scheme '" + std::string(name ? name : "", name_len) + "'");
+    *out = static_cast<vigil_scheme>(*s);
+    return VIGIL_OK;
+  });
+}
+
+vigil_status vigil_parse_public_key(vigil_scheme scheme, const uint8_t* key, size_t key_len, vigil_parsed_key* out) {
+  return guarded([&] {
+    vigil::Scheme s;
+    vigil::ByteView k;
+    if (!out || !view_of(key, key_len, &k)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_parse_public_key: NULL argument");
+    if (!scheme_of(scheme, &s)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_parse_public_key: unknown scheme");
+    vigil::ParsedPublicKey parsed;
+    const bool ok = vigil::parse_public_key(s, k, &parsed);
+    std::memcpy(out, &parsed, sizeof parsed);
+    return ok ? VIGIL_OK : fail(VIGIL_INVALID_ARGUMENT, "the scheme rejects this public key");
+  });
+}
+
+void vigil_verifier_options_init(vigil_verifier_options* options) {
+  if (!options) return;
+  const vigil::VerifierOptions d;
+  *options = vigil_verifier_options{sizeof(vigil_verifier_options), VIGIL_BACKEND_AUTO, d.gpu_device, d.cpu_threads,
+                                    d.gpu_min_checks, d.gpu_max_checks};
+}
+
+vigil_status vigil_verifier_create(const vigil_verifier_options* options, vigil_verifier** out) {
+  return guarded([&] {
+    if (!out) return fail(VIGIL_INVALID_ARGUMENT, "vigil_verifier_create: NULL out");
+    *out = nullptr;
+    vigil_verifier_options o;
+    vigil_verifier_options_init(&o);
+    if (!read_options(options, &o)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_verifier_create: bad struct_size");
+    vigil::VerifierOptions vo;
+    if (!backend_of(o.backend, &vo.backend)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_verifier_create: bad backend");
+    if (o.gpu_device < 0) return fail(VIGIL_INVALID_ARGUMENT, "vigil_verifier_create: negative gpu_device");
+    vo.gpu_device = o.gpu_device;
+    vo.cpu_threads = o.cpu_threads;
+    vo.gpu_min_checks = o.gpu_min_checks;
+    vo.gpu_max_checks = o.gpu_max_checks;
+    auto v = std::make_unique<vigil_verifier>();
+    if (vigil_status s = from_status(vigil::Verifier::Create(vo, &v->impl)); s != VIGIL_OK) return s;
+    *out = v.release();
+    return VIGIL_OK;
+  });
+}
+
+void vigil_verifier_destroy(vigil_verifier* verifier) { delete verifier; }
+
+vigil_status vigil_verify(vigil_verifier* verifier, const vigil_check* checks, size_t count, uint8_t* verdicts) {
+  return guarded([&] {
+    if (!verifier || (count && (!checks || !verdicts)))
+      return fail(VIGIL_INVALID_ARGUMENT, "vigil_verify: NULL argument");
+    std::lock_guard lock(verifier->mu);
+    std::vector<vigil::Check>& out = verifier->checks;
+    out.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      const vigil_check& c = checks[i];
+      vigil::Check& d = out[i];
+      if (!scheme_of(c.scheme, &d.scheme))
+        return fail(VIGIL_INVALID_ARGUMENT, "vigil_verify: check " + std::to_string(i) + " has an unknown scheme");
+      if (!view_of(c.public_key, c.public_key_len, &d.public_key) || !view_of(c.message, c.message_len, &d.message) ||
+          !view_of(c.signature, c.signature_len, &d.signature))
+        return fail(VIGIL_INVALID_ARGUMENT, "vigil_verify: check " + std::to_string(i) + " has a NULL field with a length");
+      d.parsed_key = reinterpret_cast<const vigil::ParsedPublicKey*>(c.parsed_key);
+    }
+    return from_status(verifier->impl->verify(out, std::span<uint8_t>(verdicts, count)));
+  });
+}
+
+size_t vigil_verifier_describe(const vigil_verifier* verifier, char* buffer, size_t buffer_len) {
+  try {
+    const std::string d = verifier ? verifier->impl->description() : std::string("(null verifier)");
+    if (buffer && buffer_len) {
+      const size_t n = d.size() < buffer_len - 1 ? d.size() : buffer_len - 1;
+      std::memcpy(buffer, d.data(), n);
+      buffer[n] = '\0';
+    }
+    return d.size();
+  } catch (...) {
+    if (buffer && buffer_len) buffer[0] = '\0';
+    return 0;
+  }
+}
+
+void vigil_verifier_get_stats(const vigil_verifier* verifier, vigil_verifier_stats* out) {
+  if (!out) return;
+  *out = vigil_verifier_stats{};
+  if (!verifier) return;
+  try {
+    const vigil::VerifierStats s = verifier->impl->stats();
+    *out = vigil_verifier_stats{s.gpu_calls, s.gpu_checks, s.cpu_checks, s.gpu_fallbacks, s.gpu_kernel_seconds};
+  } catch (...) {
+  }
+}
+
+void vigil_hasher_options_init(vigil_hasher_options* options) {
+  if (!options) return;
+  const vigil::HasherOptions d;
+  *options = vigil_hasher_options{sizeof(vigil_hasher_options), VIGIL_BACKEND_AUTO, d.gpu_device, d.cpu_threads,
+                                  d.gpu_min_items};
+}
+
+vigil_status vigil_hasher_create(const vigil_hasher_options* options, vigil_hasher** out) {
+  return guarded([&] {
+    if (!out) return fail(VIGIL_INVALID_ARGUMENT, "vigil_hasher_create: NULL out");
+    *out = nullptr;
+    vigil_hasher_options o;
+    vigil_hasher_options_init(&o);
+    if (!read_options(options, &o)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_hasher_create: bad struct_size");
+    vigil::HasherOptions ho;
+    if (!backend_of(o.backend, &ho.backend)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_hasher_create: bad backend");
+    if (o.gpu_device < 0) return fail(VIGIL_INVALID_ARGUMENT, "vigil_hasher_create: negative gpu_device");
+    ho.gpu_device = o.gpu_device;
+    ho.cpu_threads = o.cpu_threads;
+    ho.gpu_min_items = o.gpu_min_items;
+    auto h = std::make_unique<vigil_hasher>();
+    if (vigil_status s = from_status(vigil::Hasher::Create(ho, &h->impl)); s != VIGIL_OK) return s;
+    *out = h.release();
+    return VIGIL_OK;
+  });
+}
+
+void vigil_hasher_destroy(vigil_hasher* hasher) { delete hasher; }
+
+vigil_status vigil_hash(vigil_hasher* hasher, vigil_hash_kind kind, const uint8_t* const* messages,
+                        const size_t* lengths, size_t count, const char* tag, size_t tag_len, uint8_t* out) {
+  return guarded([&] {
+    if (!hasher || (count && (!messages || !lengths || !out)) || (!tag && tag_len))
+      return fail(VIGIL_INVALID_ARGUMENT, "vigil_hash: NULL argument");
+    vigil::HashKind k;
+    switch (kind) {
+      case VIGIL_HASH_SHA256: k = vigil::HashKind::kSha256; break;
+      case VIGIL_HASH_SHA256D: k = vigil::HashKind::kSha256d; break;
+      case VIGIL_HASH_TAGGED: k = vigil::HashKind::kTagged; break;
+      default: return fail(VIGIL_INVALID_ARGUMENT, "vigil_hash: unknown hash kind");
+    }
+    std::vector<vigil::ByteView> views(count);
+    for (size_t i = 0; i < count; ++i) {
+      if (!view_of(messages[i], lengths[i], &views[i]))
+        return fail(VIGIL_INVALID_ARGUMENT, "vigil_hash: message " + std::to_string(i) + " is NULL with a length");
+    }
+    std::vector<vigil::Hash256> hashes(count);
+    if (vigil_status s = from_status(hasher->impl->hash(k, views, hashes, std::string_view(tag ? tag : "", tag_len)));
+        s != VIGIL_OK)
+      return s;
+    for (size_t i = 0; i < count; ++i) std::memcpy(out + 32 * i, hashes[i].bytes.data(), 32);
+    return VIGIL_OK;
+  });
+}
+
+vigil_status vigil_merkle_root(vigil_hasher* hasher, const uint8_t* leaves, size_t leaf_count, uint8_t* root32,
+                               int* mutated) {
+  return guarded([&] {
+    if (!hasher || !root32 || !mutated || (leaf_count && !leaves))
+      return fail(VIGIL_INVALID_ARGUMENT, "vigil_merkle_root: NULL argument");
+    if (leaf_count > UINT32_MAX) return fail(VIGIL_INVALID_ARGUMENT, "vigil_merkle_root: more than 2^32 - 1 leaves");
+    std::vector<vigil::Hash256> in(leaf_count);
+    for (size_t i = 0; i < leaf_count; ++i) std::memcpy(in[i].bytes.data(), leaves + 32 * i, 32);
+    const uint32_t sizes[1] = {static_cast<uint32_t>(leaf_count)};
+    vigil::MerkleResult r;
+    if (vigil_status s = from_status(hasher->impl->merkle_roots(in, sizes, std::span<vigil::MerkleResult>(&r, 1)));
+        s != VIGIL_OK)
+      return s;
+    std::memcpy(root32, r.root.bytes.data(), 32);
+    *mutated = r.mutated ? 1 : 0;
+    return VIGIL_OK;
+  });
+}
+
+}  // extern "C"

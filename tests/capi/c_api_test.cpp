@@ -1,0 +1,212 @@
+// The C API (vigil/vigil.h) against the C++ API it wraps: the same verdicts
+// and hashes, argument checking that reports instead of crashing, options
+// structs of older (shorter) sizes, and error reporting.
+#include "vigil/vigil.h"
+
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "differential/generator.hpp"
+#include "util/test_util.hpp"
+#include "vigil/hash.hpp"
+#include "vigil/merkle.hpp"
+#include "vigil/verify.hpp"
+#include "vigil/version.hpp"
+
+namespace vigil::test {
+namespace {
+
+struct VerifierHandle {
+  vigil_verifier* v = nullptr;
+  ~VerifierHandle() { vigil_verifier_destroy(v); }
+};
+struct HasherHandle {
+  vigil_hasher* h = nullptr;
+  ~HasherHandle() { vigil_hasher_destroy(h); }
+};
+
+vigil_verifier_options cpu_options() {
+  vigil_verifier_options o;
+  vigil_verifier_options_init(&o);
+  o.backend = VIGIL_BACKEND_CPU;
+  return o;
+}
+
+TEST(CApi, VersionAndStatusNames) {
+  EXPECT_EQ(vigil_abi_version(), uint32_t{VIGIL_ABI_VERSION});
+  EXPECT_STREQ(vigil_version_string(), VIGIL_VERSION_STRING);
+  EXPECT_STREQ(vigil_status_name(VIGIL_OK), "ok");
+  EXPECT_STREQ(vigil_status_name(VIGIL_DEVICE_ERROR), "device error");
+}
+
+TEST(CApi, SchemesByName) {
+  for (Scheme s : kAllSchemes) {
+    const std::string name(scheme_name(s));
+    vigil_scheme out;
+    ASSERT_EQ(vigil_scheme_from_name(name.data(), name.size(), &out), VIGIL_OK) << name;
+    EXPECT_EQ(static_cast<int>(out), static_cast<int>(s)) << name;
+  }
+  vigil_scheme out;
+  EXPECT_EQ(vigil_scheme_from_name("ed25519-zip", 11, &out), VIGIL_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(vigil_last_error()).find("ed25519-zip"), std::string::npos) << vigil_last_error();
+  EXPECT_EQ(vigil_scheme_from_name("ed25519", 5, &out), VIGIL_INVALID_ARGUMENT);  // the length counts, not the NUL
+  EXPECT_EQ(vigil_scheme_from_name(nullptr, 3, &out), VIGIL_INVALID_ARGUMENT);
+}
+
+// Generated random and hostile checks of every scheme through vigil_verify,
+// some with pre-parsed keys: the verdicts of verify_check.
+TEST(CApi, VerifyGivesTheVerdictsOfVerifyCheck) {
+  difftest::Generator gen(test_seed());
+  std::vector<difftest::GenCheck> gens;
+  for (int i = 0; i < 300; ++i) gens.push_back(gen.next(kAllSchemes[i % std::size(kAllSchemes)]));
+  std::vector<vigil_parsed_key> parsed(gens.size());
+  std::vector<vigil_check> checks(gens.size());
+  for (size_t i = 0; i < gens.size(); ++i) {
+    const auto& g = gens[i];
+    checks[i] = vigil_check{static_cast<uint32_t>(g.scheme), g.key.data(), g.key.size(), g.msg.data(), g.msg.size(),
+                            g.sig.data(), g.sig.size(), nullptr};
+    if (i % 3 == 0 && vigil_parse_public_key(static_cast<vigil_scheme>(g.scheme), g.key.data(), g.key.size(),
+                                             &parsed[i]) == VIGIL_OK)
+      checks[i].parsed_key = &parsed[i];
+  }
+  for (vigil_backend backend : {VIGIL_BACKEND_CPU, VIGIL_BACKEND_AUTO}) {
+    vigil_verifier_options o = cpu_options();
+    o.backend = backend;
+    VerifierHandle v;
+    ASSERT_EQ(vigil_verifier_create(&o, &v.v), VIGIL_OK) << vigil_last_error();
+    std::vector<uint8_t> verdicts(checks.size(), 2);
+    ASSERT_EQ(vigil_verify(v.v, checks.data(), checks.size(), verdicts.data()), VIGIL_OK) << vigil_last_error();
+    size_t valid = 0;
+    for (size_t i = 0; i < gens.size(); ++i) {
+      EXPECT_EQ(verdicts[i], gens[i].oracle ? 1 : 0) << i << " " << difftest::check_line(gens[i]);
+      valid += verdicts[i];
+    }
+    EXPECT_GT(valid, gens.size() / 10);
+    EXPECT_LT(valid, gens.size() - gens.size() / 10);
+    vigil_verifier_stats st;
+    vigil_verifier_get_stats(v.v, &st);
+    EXPECT_EQ(st.cpu_checks + st.gpu_checks, checks.size());
+  }
+}
+
+TEST(CApi, BadArgumentsAreErrorsNotCrashes) {
+  vigil_verifier_options o = cpu_options();
+  VerifierHandle v;
+  ASSERT_EQ(vigil_verifier_create(&o, &v.v), VIGIL_OK);
+  uint8_t verdict = 7;
+  vigil_check c{VIGIL_SCHEME_ED25519, nullptr, 32, nullptr, 0, nullptr, 0, nullptr};  // NULL key with a length
+  EXPECT_EQ(vigil_verify(v.v, &c, 1, &verdict), VIGIL_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(vigil_last_error()).find("check 0"), std::string::npos) << vigil_last_error();
+  c = vigil_check{77, nullptr, 0, nullptr, 0, nullptr, 0, nullptr};  // unknown scheme
+  EXPECT_EQ(vigil_verify(v.v, &c, 1, &verdict), VIGIL_INVALID_ARGUMENT);
+  EXPECT_EQ(vigil_verify(v.v, nullptr, 1, &verdict), VIGIL_INVALID_ARGUMENT);
+  EXPECT_EQ(vigil_verify(nullptr, &c, 0, &verdict), VIGIL_INVALID_ARGUMENT);
+  EXPECT_EQ(verdict, 7);  // nothing written
+  // Empty fields are invalid checks, not errors; a batch of none is fine.
+  c = vigil_check{VIGIL_SCHEME_SCHNORR, nullptr, 0, nullptr, 0, nullptr, 0, nullptr};
+  EXPECT_EQ(vigil_verify(v.v, &c, 1, &verdict), VIGIL_OK);
+  EXPECT_EQ(verdict, 0);
+  EXPECT_EQ(vigil_verify(v.v, nullptr, 0, nullptr), VIGIL_OK);
+
+  vigil_verifier* out = reinterpret_cast<vigil_verifier*>(0x1);
+  o.backend = 9;
+  EXPECT_EQ(vigil_verifier_create(&o, &out), VIGIL_INVALID_ARGUMENT);
+  EXPECT_EQ(out, nullptr);
+  o = cpu_options();
+  o.struct_size = 2;
+  EXPECT_EQ(vigil_verifier_create(&o, &out), VIGIL_INVALID_ARGUMENT);
+  o.struct_size = sizeof o + 8;  // from a newer library than this one
+  EXPECT_EQ(vigil_verifier_create(&o, &out), VIGIL_INVALID_ARGUMENT);
+  EXPECT_EQ(vigil_verifier_create(nullptr, nullptr), VIGIL_INVALID_ARGUMENT);
+  vigil_verifier_destroy(nullptr);
+  vigil_hasher_destroy(nullptr);
+}
+
+// A caller compiled against an older, shorter options struct: the fields it
+// has are read, the rest keep their defaults.
+TEST(CApi, ShorterOptionsStructKeepsDefaults) {
+  vigil_verifier_options o = cpu_options();
+  o.backend = 9;  // invalid, but beyond the declared size: must not be read
+  o.struct_size = offsetof(vigil_verifier_options, backend);
+  VerifierHandle v;
+  ASSERT_EQ(vigil_verifier_create(&o, &v.v), VIGIL_OK) << vigil_last_error();
+  o.struct_size = offsetof(vigil_verifier_options, gpu_device);  // now backend is inside
+  vigil_verifier* bad = nullptr;
+  EXPECT_EQ(vigil_verifier_create(&o, &bad), VIGIL_INVALID_ARGUMENT);
+  EXPECT_EQ(bad, nullptr);
+}
+
+TEST(CApi, DescribeTruncatesLikeSnprintf) {
+  vigil_verifier_options o = cpu_options();
+  VerifierHandle v;
+  ASSERT_EQ(vigil_verifier_create(&o, &v.v), VIGIL_OK);
+  char buf[3] = {'x', 'x', 'x'};
+  EXPECT_EQ(vigil_verifier_describe(v.v, buf, sizeof buf), 3u);
+  EXPECT_EQ(std::string(buf), "cp");
+  EXPECT_EQ(vigil_verifier_describe(v.v, nullptr, 0), 3u);
+}
+
+TEST(CApi, GpuBackendWithoutAGpuIsAnErrorWithAMessage) {
+  vigil_verifier_options o;
+  vigil_verifier_options_init(&o);
+  o.backend = VIGIL_BACKEND_GPU;
+  vigil_verifier* v = nullptr;
+  const vigil_status s = vigil_verifier_create(&o, &v);
+  if (s == VIGIL_OK) {
+    vigil_verifier_destroy(v);
+    GTEST_SKIP() << "this machine has a usable GPU";
+  }
+  EXPECT_TRUE(s == VIGIL_DEVICE_ERROR || s == VIGIL_NOT_SUPPORTED) << vigil_status_name(s);
+  EXPECT_EQ(v, nullptr);
+  EXPECT_GT(std::string(vigil_last_error()).size(), 0u);
+}
+
+TEST(CApi, HashesAndMerkleRootsMatchTheCppApi) {
+  vigil_hasher_options o;
+  vigil_hasher_options_init(&o);
+  o.backend = VIGIL_BACKEND_CPU;
+  HasherHandle h;
+  ASSERT_EQ(vigil_hasher_create(&o, &h.h), VIGIL_OK) << vigil_last_error();
+  std::vector<Bytes> msgs = {{}, {'a', 'b', 'c'}, Bytes(1000, 7)};
+  std::vector<const uint8_t*> ptrs;
+  std::vector<size_t> lens;
+  for (const Bytes& m : msgs) {
+    ptrs.push_back(m.empty() ? nullptr : m.data());
+    lens.push_back(m.size());
+  }
+  std::vector<uint8_t> out(32 * msgs.size());
+  ASSERT_EQ(vigil_hash(h.h, VIGIL_HASH_SHA256D, ptrs.data(), lens.data(), msgs.size(), nullptr, 0, out.data()), VIGIL_OK);
+  for (size_t i = 0; i < msgs.size(); ++i)
+    EXPECT_EQ(to_hex(ByteView(out.data() + 32 * i, 32)), to_hex(sha256d(msgs[i]))) << i;
+  ASSERT_EQ(vigil_hash(h.h, VIGIL_HASH_SHA256, ptrs.data(), lens.data(), msgs.size(), nullptr, 0, out.data()), VIGIL_OK);
+  EXPECT_EQ(to_hex(ByteView(out.data() + 32, 32)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  ASSERT_EQ(vigil_hash(h.h, VIGIL_HASH_TAGGED, ptrs.data(), lens.data(), msgs.size(), "BIP0340/challenge", 17, out.data()),
+            VIGIL_OK);
+  const std::string tag = "BIP0340/challenge";
+  const Hash256 tag_hash = sha256(ByteView(reinterpret_cast<const uint8_t*>(tag.data()), tag.size()));
+  Bytes tagged(tag_hash.bytes.begin(), tag_hash.bytes.end());
+  tagged.insert(tagged.end(), tag_hash.bytes.begin(), tag_hash.bytes.end());
+  tagged.insert(tagged.end(), msgs[1].begin(), msgs[1].end());
+  EXPECT_EQ(to_hex(ByteView(out.data() + 32, 32)), to_hex(sha256(tagged)));
+  EXPECT_EQ(vigil_hash(h.h, static_cast<vigil_hash_kind>(3), ptrs.data(), lens.data(), 1, nullptr, 0, out.data()),
+            VIGIL_INVALID_ARGUMENT);
+
+  // Merkle roots: 0..9 leaves, and a mutated tree (the last two leaves equal).
+  for (size_t n = 0; n < 10; ++n) {
+    std::vector<Hash256> leaves(n);
+    for (size_t i = 0; i < n; ++i) leaves[i] = sha256d(Bytes{static_cast<uint8_t>(i)});
+    if (n == 6) leaves[5] = leaves[4];
+    uint8_t root[32];
+    int mutated = -1;
+    ASSERT_EQ(vigil_merkle_root(h.h, n ? leaves[0].data() : nullptr, n, root, &mutated), VIGIL_OK);
+    const MerkleResult want = merkle_root(leaves);
+    EXPECT_EQ(to_hex(ByteView(root, 32)), to_hex(want.root)) << n;
+    EXPECT_EQ(mutated, want.mutated ? 1 : 0) << n;
+  }
+}
+
+}  // namespace
+}  // namespace vigil::test
