@@ -7,6 +7,10 @@ target_link_libraries(vigil_emulation PUBLIC vigil_testutil vigil_diffsupport)
 vigil_add_test(vigil_pipeline_tests SOURCES pipeline/hasher_test.cpp pipeline/verifier_test.cpp)
 target_link_libraries(vigil_pipeline_tests PRIVATE vigil_emulation)
 
+# The engine (batching of many producers' submissions) over substitute devices.
+vigil_add_test(vigil_engine_tests SOURCES pipeline/engine_test.cpp)
+target_link_libraries(vigil_engine_tests PRIVATE vigil_emulation)
+
 # GPU tests: label gpu; each skips itself where no GPU works.
 vigil_add_test(vigil_gpu_tests SOURCES gpu/hasher_gpu_test.cpp gpu/verifier_gpu_test.cpp LABELS gpu TIMEOUT 1800)
 target_link_libraries(vigil_gpu_tests PRIVATE vigil_emulation)

@@ -4,6 +4,7 @@
 #include "vigil/block.hpp"
 #include "vigil/bytes.hpp"
 #include "vigil/device.hpp"
+#include "vigil/engine.hpp"
 #include "vigil/backend.hpp"
 #include "vigil/hash.hpp"
 #include "vigil/hasher.hpp"

@@ -1,0 +1,113 @@
+// vigil::Engine: many producer threads submit small sets of checks (a block's,
+// a transaction's); one collector thread merges them, in arrival order, into
+// large batches for a vigil::Verifier (which keeps the GPU busy, or all CPU
+// cores) and hands each submission its own slice of the verdicts.
+//
+// A batch is flushed when it is full (max_batch_checks), when its oldest
+// submission has waited flush_deadline, when flush() asks, when producers are
+// blocked by backpressure (waiting longer cannot fill it), or at shutdown.
+// Batches are cut at submission boundaries: a submission is never split, and
+// one larger than max_batch_checks is a batch of its own (the Verifier already
+// cuts large batches into GPU calls of VerifierOptions::gpu_max_checks).
+//
+// Backpressure: submit() blocks while accepting the submission would take the
+// checks queued or in flight past max_pending_checks, so memory stays bounded
+// whatever the producers do. A submission larger than the bound is accepted
+// once nothing else is pending, alone.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <vector>
+
+#include "vigil/status.hpp"
+#include "vigil/verifier.hpp"
+#include "vigil/verify.hpp"
+
+namespace vigil {
+
+struct EngineOptions {
+  VerifierOptions verifier;  // how batches are verified (GPU / CPU)
+  // A batch is flushed once it holds this many checks. Must be > 0.
+  size_t max_batch_checks = size_t{1} << 16;
+  // ... or once its oldest submission has waited this long. Must be >= 0.
+  std::chrono::microseconds flush_deadline{500};
+  // submit() blocks while more checks than this would be queued or in flight.
+  // Must be > 0.
+  size_t max_pending_checks = size_t{1} << 20;
+};
+
+struct VerifyResult {
+  Status status;                  // not ok: the submission was not verified (shutdown, ...)
+  uint64_t owner = 0;             // the caller's tag, as submitted
+  std::vector<uint8_t> verdicts;  // verdicts[i] for checks[i] of that submission; 1 = valid
+};
+
+struct EngineStats {
+  uint64_t submissions = 0;       // accepted submissions, empty ones included
+  uint64_t checks = 0;            // checks in them
+  uint64_t rejected = 0;          // submissions refused because shutdown had begun
+  uint64_t batches = 0;           // Verifier::verify calls
+  // batch_sizes[k]: batches of [2^k, 2^(k+1)) checks.
+  std::array<uint64_t, 40> batch_sizes{};
+  // Why each batch was flushed; the counters add up to `batches`.
+  uint64_t flushes_by_size = 0;          // max_batch_checks reached
+  uint64_t flushes_by_deadline = 0;      // the oldest submission waited flush_deadline
+  uint64_t flushes_by_request = 0;       // flush()
+  uint64_t flushes_by_backpressure = 0;  // a producer was blocked in submit()
+  uint64_t flushes_at_shutdown = 0;      // the drain of shutdown()
+  uint64_t max_pending_checks = 0;       // the most checks queued or in flight at once
+  uint64_t blocked_submits = 0;          // submit() calls that had to wait for room
+  VerifierStats verifier;                // the underlying Verifier's counters
+};
+
+// Thread-safe: submit, flush and stats may be called from any thread.
+class Engine {
+ public:
+  struct Impl;
+
+  // Opens a Verifier with options.verifier and starts the collector thread.
+  // InvalidArgument for options out of range; the Verifier's error otherwise.
+  static Status Create(const EngineOptions& options, std::unique_ptr<Engine>* out);
+  explicit Engine(std::unique_ptr<Impl> impl);
+  // shutdown(): every accepted submission gets its result before it returns.
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Queues a submission; the views in `checks` must stay valid until its
+  // result is delivered. `owner` is returned in the result. After shutdown
+  // has begun (or while blocked when it begins) the future holds a result
+  // with a non-ok Status and no verdicts. An empty submission's future is
+  // ready at once.
+  std::future<VerifyResult> submit(uint64_t owner, std::vector<Check> checks);
+
+  // Callback form: `done` runs on the collector thread once the verdicts are
+  // known (for an empty submission: on the caller's thread, before submit
+  // returns). It must not throw, and should be quick: the next batch waits
+  // for it. It may call submit() (which then never blocks on backpressure).
+  // A non-ok return means the submission was refused and `done` never runs.
+  Status submit(uint64_t owner, std::vector<Check> checks, std::function<void(VerifyResult)> done);
+
+  EngineStats stats() const;
+
+  // Flushes whatever is queued now without waiting for the deadline. Returns
+  // at once; the results come as usual.
+  void flush();
+
+  // Stops accepting, verifies everything accepted, delivers every result and
+  // joins the collector thread. Idempotent; the destructor calls it. From a
+  // `done` callback it only stops accepting (the drain goes on; the thread
+  // that destroys the engine joins).
+  void shutdown();
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil

@@ -1,0 +1,224 @@
+// vigil::Engine: producers append submissions to one queue under a mutex; a
+// collector thread cuts the queue into batches (arrival order, submission
+// boundaries), verifies each with the Verifier outside the lock, and gives
+// every submission the verdicts at its offset in the merged batch.
+#include "vigil/engine.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <string>
+
+#include "engine_impl.hpp"
+
+namespace vigil {
+
+namespace {
+
+Status refused() { return Status::InvalidArgument("engine: shut down, submission refused"); }
+
+}  // namespace
+
+Status validate_engine_options(const EngineOptions& o) {
+  if (o.max_batch_checks == 0) return Status::InvalidArgument("EngineOptions::max_batch_checks must be > 0");
+  if (o.max_pending_checks == 0) return Status::InvalidArgument("EngineOptions::max_pending_checks must be > 0");
+  if (o.flush_deadline.count() < 0) return Status::InvalidArgument("EngineOptions::flush_deadline must be >= 0");
+  return Status::Ok();
+}
+
+Status make_engine(const EngineOptions& options, std::unique_ptr<Verifier> verifier, std::unique_ptr<Engine>* out) {
+  Status s = validate_engine_options(options);
+  if (!s.ok()) return s;
+  if (!verifier) return Status::InvalidArgument("make_engine: no verifier");
+  *out = std::make_unique<Engine>(std::make_unique<Engine::Impl>(options, std::move(verifier)));
+  return Status::Ok();
+}
+
+Status Engine::Create(const EngineOptions& options, std::unique_ptr<Engine>* out) {
+  // Validate first: a bad option should not cost opening a GPU.
+  Status s = validate_engine_options(options);
+  if (!s.ok()) return s;
+  std::unique_ptr<Verifier> verifier;
+  s = Verifier::Create(options.verifier, &verifier);
+  if (!s.ok()) return s;
+  return make_engine(options, std::move(verifier), out);
+}
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() { shutdown(); }
+
+std::future<VerifyResult> Engine::submit(uint64_t owner, std::vector<Check> checks) {
+  // shared_ptr: std::function needs a copyable callable, std::promise is move-only.
+  auto promise = std::make_shared<std::promise<VerifyResult>>();
+  std::future<VerifyResult> result = promise->get_future();
+  Status s = impl_->enqueue(owner, std::move(checks),
+                            [promise](VerifyResult r) { promise->set_value(std::move(r)); });
+  if (!s.ok()) promise->set_value(VerifyResult{std::move(s), owner, {}});
+  return result;
+}
+
+Status Engine::submit(uint64_t owner, std::vector<Check> checks, std::function<void(VerifyResult)> done) {
+  return impl_->enqueue(owner, std::move(checks), std::move(done));
+}
+
+EngineStats Engine::stats() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->stats;
+}
+
+void Engine::flush() {
+  std::lock_guard lock(impl_->mu);
+  impl_->flush_before = impl_->next_seq;
+  impl_->work_cv.notify_one();
+}
+
+void Engine::shutdown() { impl_->stop_and_join(); }
+
+Engine::Impl::Impl(const EngineOptions& opts, std::unique_ptr<Verifier> v)
+    : options(opts), verifier(std::move(v)) {
+  stats.verifier = verifier->stats();
+  collector = std::thread([this] { run(); });
+}
+
+void Engine::Impl::stop_and_join() {
+  {
+    std::lock_guard lock(mu);
+    stopping = true;
+    // From a callback on the collector thread: it cannot join itself; the
+    // collector drains the queue and exits on its own, and the destructor joins.
+    if (std::this_thread::get_id() == collector_id) return;
+  }
+  work_cv.notify_all();
+  room_cv.notify_all();
+  std::lock_guard join(join_mu);
+  if (collector.joinable()) collector.join();
+}
+
+Status Engine::Impl::enqueue(uint64_t owner, std::vector<Check> checks, std::function<void(VerifyResult)> done) {
+  const size_t n = checks.size();
+  std::unique_lock lock(mu);
+  if (stopping) {
+    ++stats.rejected;
+    return refused();
+  }
+  if (n == 0) {  // nothing to verify: answer now, without waking the collector
+    ++stats.submissions;
+    lock.unlock();
+    done(VerifyResult{Status::Ok(), owner, {}});
+    return Status::Ok();
+  }
+  // A submission larger than the bound gets in alone once nothing is pending;
+  // otherwise it would wait forever. The collector thread (a callback that
+  // submits) never waits: it is the thread that makes room.
+  auto fits = [&] { return pending_checks == 0 || pending_checks + n <= options.max_pending_checks; };
+  if (!fits() && std::this_thread::get_id() != collector_id) {
+    ++stats.blocked_submits;
+    ++blocked;
+    work_cv.notify_one();  // a blocked producer flushes the partial batch
+    room_cv.wait(lock, [&] { return stopping || fits(); });
+    --blocked;
+    if (stopping) {
+      ++stats.rejected;
+      return refused();
+    }
+  }
+  const bool was_empty = queue.empty();
+  queue.push_back(Submission{owner, next_seq++, std::move(checks), std::move(done), Clock::now()});
+  queued_checks += n;
+  pending_checks += n;
+  ++stats.submissions;
+  stats.checks += n;
+  stats.max_pending_checks = std::max<uint64_t>(stats.max_pending_checks, pending_checks);
+  // Wake the collector only when its wait condition changed: a new oldest
+  // submission (a new deadline) or a batch that just became full.
+  if (was_empty || (queued_checks >= options.max_batch_checks && queued_checks - n < options.max_batch_checks))
+    work_cv.notify_one();
+  return Status::Ok();
+}
+
+// Waits until a batch should go; false when stopping with nothing left.
+bool Engine::Impl::wait_for_batch(std::unique_lock<std::mutex>& lock, Flush* why) {
+  for (;;) {
+    if (queue.empty()) {
+      if (stopping) return false;
+      work_cv.wait(lock);
+      continue;
+    }
+    if (stopping) *why = Flush::kShutdown;
+    else if (queued_checks >= options.max_batch_checks) *why = Flush::kSize;
+    else if (queue.front().seq < flush_before) *why = Flush::kRequest;
+    else if (blocked > 0) *why = Flush::kBackpressure;  // nothing more can arrive until room is made
+    else {
+      const Clock::time_point deadline = queue.front().enqueued + options.flush_deadline;
+      if (Clock::now() < deadline) {
+        work_cv.wait_until(lock, deadline);
+        continue;
+      }
+      *why = Flush::kDeadline;
+    }
+    return true;
+  }
+}
+
+// Moves the oldest submissions, up to max_batch_checks (at least one), into
+// `batch`; returns their check count.
+size_t Engine::Impl::take_batch(std::vector<Submission>* batch, Flush why) {
+  size_t n = 0;
+  do {
+    n += queue.front().checks.size();
+    batch->push_back(std::move(queue.front()));
+    queue.pop_front();
+  } while (!queue.empty() && n + queue.front().checks.size() <= options.max_batch_checks);
+  queued_checks -= n;
+  ++stats.batches;
+  ++stats.batch_sizes[std::min<size_t>(std::bit_width(n) - 1, stats.batch_sizes.size() - 1)];
+  switch (why) {
+    case Flush::kSize: ++stats.flushes_by_size; break;
+    case Flush::kDeadline: ++stats.flushes_by_deadline; break;
+    case Flush::kRequest: ++stats.flushes_by_request; break;
+    case Flush::kBackpressure: ++stats.flushes_by_backpressure; break;
+    case Flush::kShutdown: ++stats.flushes_at_shutdown; break;
+  }
+  return n;
+}
+
+void Engine::Impl::run() {
+  // Reused between batches: no allocation per batch once they reach size.
+  std::vector<Submission> batch;
+  std::vector<Check> merged;
+  std::vector<uint8_t> verdicts;
+  std::unique_lock lock(mu);
+  collector_id = std::this_thread::get_id();
+  Flush why;
+  while (wait_for_batch(lock, &why)) {
+    const size_t n = take_batch(&batch, why);
+    lock.unlock();
+
+    merged.clear();
+    for (const Submission& s : batch) merged.insert(merged.end(), s.checks.begin(), s.checks.end());
+    verdicts.assign(n, 0);
+    const Status status = verifier->verify(merged, verdicts);
+    const VerifierStats vstats = verifier->stats();
+
+    // Room is made before the callbacks run, so producers go on meanwhile.
+    lock.lock();
+    pending_checks -= n;
+    stats.verifier = vstats;
+    room_cv.notify_all();
+    lock.unlock();
+
+    // Submission k's verdicts are merged[offset_k, offset_k + size_k): the
+    // batch is the submissions' checks concatenated in order.
+    size_t offset = 0;
+    for (Submission& s : batch) {
+      const size_t size = s.checks.size();
+      VerifyResult result{status, s.owner, {}};
+      if (status.ok()) result.verdicts.assign(verdicts.begin() + offset, verdicts.begin() + offset + size);
+      offset += size;
+      s.done(std::move(result));
+    }
+    batch.clear();
+    lock.lock();
+  }
+}
+
+}  // namespace vigil

@@ -1,0 +1,71 @@
+// vigil::Engine's internals, shared with the tests, which build engines over a
+// Verifier with a substitute device (emulated, failing, slow or gated).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "vigil/engine.hpp"
+
+namespace vigil {
+
+struct Engine::Impl {
+  using Clock = std::chrono::steady_clock;
+  struct Submission {
+    uint64_t owner = 0;
+    uint64_t seq = 0;  // arrival number, for flush()
+    std::vector<Check> checks;
+    std::function<void(VerifyResult)> done;
+    Clock::time_point enqueued;
+  };
+  enum class Flush { kSize, kDeadline, kRequest, kBackpressure, kShutdown };
+
+  // Starts the collector thread.
+  Impl(const EngineOptions& options, std::unique_ptr<Verifier> verifier);
+
+  // submit()'s body: queues, blocks for room, or refuses (shutdown).
+  Status enqueue(uint64_t owner, std::vector<Check> checks, std::function<void(VerifyResult)> done);
+  void stop_and_join();
+
+  const EngineOptions options;
+  const std::unique_ptr<Verifier> verifier;
+
+  // Everything below is guarded by mu. One mutex is enough: producers hold it
+  // only to append, the collector only to cut a batch; verification and the
+  // callbacks run outside it.
+  mutable std::mutex mu;
+  std::condition_variable work_cv;  // collector: new work, flush, blocked producer, stop
+  std::condition_variable room_cv;  // producers: pending checks fell, stop
+  std::deque<Submission> queue;
+  size_t queued_checks = 0;   // checks in `queue`
+  size_t pending_checks = 0;  // queued or being verified: what backpressure bounds
+  size_t blocked = 0;         // producers waiting for room
+  uint64_t next_seq = 0;
+  uint64_t flush_before = 0;  // flush(): submissions with seq below this go now
+  bool stopping = false;
+  std::thread::id collector_id;
+  EngineStats stats;  // verifier stats are copied in after each batch, so
+                      // stats() never waits for a verification in progress
+
+  std::mutex join_mu;  // one shutdown() joins
+  std::thread collector;
+
+ private:
+  void run();
+  bool wait_for_batch(std::unique_lock<std::mutex>& lock, Flush* why);
+  size_t take_batch(std::vector<Submission>* batch, Flush why);
+};
+
+// Checks the options' ranges (InvalidArgument naming the field).
+Status validate_engine_options(const EngineOptions& options);
+
+// An engine over a ready verifier (the tests' substitute devices).
+Status make_engine(const EngineOptions& options, std::unique_ptr<Verifier> verifier, std::unique_ptr<Engine>* out);
+
+}  // namespace vigil

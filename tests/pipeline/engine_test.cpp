@@ -1,0 +1,515 @@
+// vigil::Engine over Verifiers with substitute devices (emulated, failing,
+// gated, slow) and over the CPU: every submission's verdicts are the oracle's
+// for exactly its own checks, batches are flushed for the stated reasons,
+// backpressure bounds what is pending, and shutdown delivers or refuses
+// everything. No assertion depends on how fast the machine is: waits are
+// bounded only to turn a hang into a failure.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <numeric>
+#include <optional>
+#include <random>
+#include <thread>
+
+#include "differential/generator.hpp"
+#include "engine_impl.hpp"
+#include "pipeline/emulated_verify_device.hpp"
+#include "util/test_util.hpp"
+#include "verifier_impl.hpp"
+
+namespace vigil::test {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr auto kHang = 120s;  // a wait this long means the engine lost something
+constexpr auto kNever = std::chrono::hours(1);  // a deadline no test reaches
+
+// Generated checks of every scheme with their oracle verdicts. Submissions
+// draw indices into it (with repeats), so each knows its expected verdicts.
+struct Pool {
+  std::vector<difftest::GenCheck> gens;
+  std::vector<Check> checks;
+};
+
+const Pool& pool() {
+  static const Pool* p = [] {
+    auto* pool = new Pool;
+    difftest::Generator gen(test_seed());
+    for (int i = 0; i < 100; ++i)
+      for (Scheme s : kAllSchemes) pool->gens.push_back(gen.next(s));
+    for (const difftest::GenCheck& g : pool->gens) {
+      Check c;
+      c.scheme = g.scheme;
+      c.public_key = ByteView(g.key.data(), g.key.size());
+      c.message = ByteView(g.msg.data(), g.msg.size());
+      c.signature = ByteView(g.sig.data(), g.sig.size());
+      pool->checks.push_back(c);
+    }
+    return pool;
+  }();
+  return *p;
+}
+
+// A submission: pool indices, its checks and the verdicts it must get.
+struct Sub {
+  uint64_t owner = 0;
+  std::vector<Check> checks;
+  std::vector<uint8_t> expected;
+};
+
+Sub make_sub(uint64_t owner, size_t n, std::mt19937_64& rng) {
+  const Pool& p = pool();
+  Sub s;
+  s.owner = owner;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t k = rng() % p.checks.size();
+    s.checks.push_back(p.checks[k]);
+    s.expected.push_back(p.gens[k].oracle ? 1 : 0);
+  }
+  return s;
+}
+
+void expect_result(const VerifyResult& r, const Sub& s) {
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.owner, s.owner);
+  ASSERT_EQ(r.verdicts.size(), s.expected.size()) << "owner " << s.owner;
+  size_t wrong = 0;
+  for (size_t i = 0; i < s.expected.size(); ++i) wrong += r.verdicts[i] != s.expected[i];
+  EXPECT_EQ(wrong, 0u) << "owner " << s.owner << ": " << wrong << " of " << s.expected.size() << " verdicts wrong";
+}
+
+VerifyResult get(std::future<VerifyResult>& f) {
+  if (f.wait_for(kHang) != std::future_status::ready) {
+    ADD_FAILURE() << "a result never came";
+    return VerifyResult{Status::Internal("timeout"), 0, {}};
+  }
+  return f.get();
+}
+
+template <class Pred>
+bool eventually(Pred pred) {
+  for (auto until = std::chrono::steady_clock::now() + kHang; std::chrono::steady_clock::now() < until;) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(1ms);
+  }
+  return pred();
+}
+
+// Holds every device call until opened, then sleeps `delay` per call: a GPU
+// that is busy (gate closed) or slow.
+struct Gate {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool open = true;
+  std::chrono::microseconds delay{0};
+  void set_open(bool o) {
+    { std::lock_guard l(mu); open = o; }
+    cv.notify_all();
+  }
+  void pass() {
+    std::unique_lock l(mu);
+    cv.wait(l, [&] { return open; });
+    l.unlock();
+    std::this_thread::sleep_for(delay);
+  }
+};
+
+class GatedDevice final : public gpu::VerifyDevice {
+ public:
+  GatedDevice(std::unique_ptr<gpu::VerifyDevice> inner, std::shared_ptr<Gate> gate)
+      : inner_(std::move(inner)), gate_(std::move(gate)) {}
+  const std::string& name() const override { return inner_->name(); }
+  bool usable() const override { return inner_->usable(); }
+  Status verify_secp(std::span<const secp::SecpCheck> c, ByteView a, std::span<uint8_t> v) override {
+    gate_->pass();
+    return inner_->verify_secp(c, a, v);
+  }
+  Status verify_ed25519(std::span<const ed25519::EdCheck> c, ByteView a, std::span<uint8_t> v) override {
+    gate_->pass();
+    return inner_->verify_ed25519(c, a, v);
+  }
+
+ private:
+  std::unique_ptr<gpu::VerifyDevice> inner_;
+  std::shared_ptr<Gate> gate_;
+};
+
+std::unique_ptr<Engine> engine_over(const EngineOptions& o, std::unique_ptr<gpu::VerifyDevice> device) {
+  VerifierOptions vo = o.verifier;
+  vo.gpu_min_checks = 0;  // every batch goes through the device
+  vo.gpu_max_checks = 300;
+  std::unique_ptr<Engine> e;
+  Status s = make_engine(o, make_verifier(vo, std::move(device)), &e);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return e;
+}
+
+std::unique_ptr<Engine> gated_engine(const EngineOptions& o, std::shared_ptr<Gate> gate) {
+  return engine_over(o, std::make_unique<GatedDevice>(make_emulated_verify_device(), std::move(gate)));
+}
+
+void expect_consistent(const EngineStats& st) {
+  EXPECT_EQ(st.flushes_by_size + st.flushes_by_deadline + st.flushes_by_request + st.flushes_by_backpressure +
+                st.flushes_at_shutdown,
+            st.batches);
+  EXPECT_EQ(std::accumulate(st.batch_sizes.begin(), st.batch_sizes.end(), uint64_t{0}), st.batches);
+}
+
+// `threads` producers each submit the given sizes (shuffled), half through
+// futures and half through callbacks, all at once; every result is checked.
+// Returns the total number of checks.
+size_t run_stream(Engine& engine, int threads, std::vector<size_t> sizes, uint64_t seed) {
+  std::vector<std::vector<Sub>> subs(threads);
+  std::atomic<size_t> total{0};
+  for (int t = 0; t < threads; ++t) {
+    std::mt19937_64 rng(seed + t);
+    std::shuffle(sizes.begin(), sizes.end(), rng);
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      subs[t].push_back(make_sub(uint64_t(t) << 32 | i, sizes[i], rng));
+      total += sizes[i];
+    }
+  }
+  std::vector<std::thread> producers;
+  for (int t = 0; t < threads; ++t) {
+    producers.emplace_back([&engine, &mine = subs[t]] {
+      std::vector<std::future<VerifyResult>> futures(mine.size());
+      std::vector<std::promise<VerifyResult>> via_callback(mine.size());
+      for (size_t i = 0; i < mine.size(); ++i) {
+        if (i % 2 == 0) {
+          futures[i] = engine.submit(mine[i].owner, mine[i].checks);
+        } else {
+          futures[i] = via_callback[i].get_future();
+          Status s = engine.submit(mine[i].owner, mine[i].checks,
+                                   [p = &via_callback[i]](VerifyResult r) { p->set_value(std::move(r)); });
+          EXPECT_TRUE(s.ok()) << s.ToString();
+        }
+      }
+      for (size_t i = 0; i < mine.size(); ++i) {
+        VerifyResult r = get(futures[i]);
+        expect_result(r, mine[i]);
+      }
+    });
+  }
+  for (std::thread& t : producers) t.join();
+  return total;
+}
+
+// Sizes around the powers of two and batch edges, up to a few thousand.
+const std::vector<size_t> kStreamSizes = {0, 1, 2, 31, 32, 33, 63, 64, 65, 255, 256, 257, 700, 1500, 2100};
+
+TEST(EngineStream, ManyProducersEachGetTheOraclesVerdictsForTheirOwnChecks) {
+  const uint64_t seed = test_seed();
+  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
+  EngineOptions o;
+  o.max_batch_checks = 2048;  // 2100 is larger: a batch of its own
+  o.flush_deadline = 200us;
+  o.max_pending_checks = 8192;
+  auto engine = engine_over(o, make_emulated_verify_device());
+  const size_t total = run_stream(*engine, 8, kStreamSizes, seed);
+  const EngineStats st = engine->stats();
+  EXPECT_EQ(st.submissions, 8 * kStreamSizes.size());
+  EXPECT_EQ(st.checks, total);
+  EXPECT_EQ(st.rejected, 0u);
+  EXPECT_LE(st.max_pending_checks, o.max_pending_checks);
+  EXPECT_EQ(st.verifier.gpu_checks, total);  // all through the emulated device
+  EXPECT_EQ(st.verifier.gpu_fallbacks, 0u);
+  EXPECT_GE(st.batches, total / 2100);
+  expect_consistent(st);
+}
+
+TEST(EngineStream, CpuBackendThroughCreate) {
+  const uint64_t seed = test_seed();
+  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
+  EngineOptions o;
+  o.verifier.backend = Backend::kCpu;
+  o.max_batch_checks = 1000;
+  std::unique_ptr<Engine> engine;
+  ASSERT_TRUE(Engine::Create(o, &engine).ok());
+  const size_t total = run_stream(*engine, 4, {0, 1, 33, 64, 500, 1001}, seed);
+  EXPECT_EQ(engine->stats().verifier.cpu_checks, total);
+  expect_consistent(engine->stats());
+}
+
+TEST(EngineOptions, OutOfRangeOptionsAreRefused) {
+  std::unique_ptr<Engine> engine;
+  EngineOptions o;
+  o.verifier.backend = Backend::kCpu;
+  o.max_batch_checks = 0;
+  EXPECT_EQ(Engine::Create(o, &engine).code(), Status::Code::kInvalidArgument);
+  o = {};
+  o.max_pending_checks = 0;
+  EXPECT_EQ(Engine::Create(o, &engine).code(), Status::Code::kInvalidArgument);
+  o = {};
+  o.flush_deadline = -1us;
+  EXPECT_EQ(Engine::Create(o, &engine).code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(engine, nullptr);
+}
+
+TEST(EngineFlush, AnEmptySubmissionCompletesAtOnce) {
+  EngineOptions o;
+  o.flush_deadline = kNever;
+  auto engine = engine_over(o, make_emulated_verify_device());
+  std::future<VerifyResult> f = engine->submit(7, {});
+  ASSERT_EQ(f.wait_for(0s), std::future_status::ready);
+  VerifyResult r = f.get();
+  EXPECT_TRUE(r.status.ok());
+  EXPECT_EQ(r.owner, 7u);
+  EXPECT_TRUE(r.verdicts.empty());
+  bool called = false;
+  EXPECT_TRUE(engine->submit(8, {}, [&](VerifyResult res) { called = res.status.ok() && res.owner == 8; }).ok());
+  EXPECT_TRUE(called);  // on this thread, before submit returned
+  EXPECT_EQ(engine->stats().batches, 0u);
+}
+
+TEST(EngineFlush, ALoneSmallSubmissionGoesAtTheDeadline) {
+  std::mt19937_64 rng(test_seed());
+  EngineOptions o;
+  o.flush_deadline = 2ms;  // the batch (2^16) is far from full
+  auto engine = engine_over(o, make_emulated_verify_device());
+  Sub s = make_sub(1, 5, rng);
+  std::future<VerifyResult> f = engine->submit(s.owner, s.checks);
+  expect_result(get(f), s);
+  const EngineStats st = engine->stats();
+  EXPECT_EQ(st.batches, 1u);
+  EXPECT_EQ(st.flushes_by_deadline, 1u);
+  EXPECT_EQ(st.batch_sizes[2], 1u);  // 5 checks: [4, 8)
+  expect_consistent(st);
+}
+
+TEST(EngineFlush, FullBatchesGoAtOnceAndFlushTakesTheRest) {
+  std::mt19937_64 rng(test_seed());
+  EngineOptions o;
+  o.max_batch_checks = 64;
+  o.flush_deadline = kNever;  // only size and flush() can send a batch
+  auto engine = engine_over(o, make_emulated_verify_device());
+
+  Sub a = make_sub(1, 32, rng), b = make_sub(2, 32, rng);
+  auto fa = engine->submit(a.owner, a.checks);
+  auto fb = engine->submit(b.owner, b.checks);
+  expect_result(get(fa), a);
+  expect_result(get(fb), b);
+  EXPECT_EQ(engine->stats().flushes_by_size, 1u);
+  EXPECT_EQ(engine->stats().batch_sizes[6], 1u);  // one batch of 64
+
+  // 30 + 30 + 30: the third fills the queue past 64; a batch is cut at a
+  // submission boundary (60), and the third waits for flush().
+  Sub c = make_sub(3, 30, rng), d = make_sub(4, 30, rng), e = make_sub(5, 30, rng);
+  auto fc = engine->submit(c.owner, c.checks);
+  auto fd = engine->submit(d.owner, d.checks);
+  auto fe = engine->submit(e.owner, e.checks);
+  expect_result(get(fc), c);
+  expect_result(get(fd), d);
+  EXPECT_EQ(engine->stats().flushes_by_size, 2u);
+  EXPECT_NE(fe.wait_for(20ms), std::future_status::ready);  // the deadline is an hour away
+  engine->flush();
+  expect_result(get(fe), e);
+  EXPECT_EQ(engine->stats().flushes_by_request, 1u);
+
+  // Larger than a batch: a batch of its own, not split.
+  Sub big = make_sub(6, 100, rng);
+  auto fbig = engine->submit(big.owner, big.checks);
+  expect_result(get(fbig), big);
+  const EngineStats st = engine->stats();
+  EXPECT_EQ(st.flushes_by_size, 3u);
+  EXPECT_EQ(st.batch_sizes[6], 2u);  // 64 and 100
+  EXPECT_EQ(st.batch_sizes[5], 1u);  // 60
+  EXPECT_EQ(st.batch_sizes[4], 1u);  // 30
+  EXPECT_EQ(st.flushes_by_deadline, 0u);
+  expect_consistent(st);
+}
+
+TEST(EngineBackpressure, SubmitBlocksWhileTheBoundIsReached) {
+  std::mt19937_64 rng(test_seed());
+  auto gate = std::make_shared<Gate>();
+  gate->set_open(false);  // the device is busy until the test says so
+  EngineOptions o;
+  o.max_batch_checks = 50;
+  o.max_pending_checks = 100;
+  o.flush_deadline = kNever;
+  auto engine = gated_engine(o, gate);
+
+  Sub a = make_sub(1, 50, rng), b = make_sub(2, 50, rng), c = make_sub(3, 10, rng);
+  auto fa = engine->submit(a.owner, a.checks);  // full: in flight, held at the gate
+  auto fb = engine->submit(b.owner, b.checks);  // queued: 100 pending
+  std::atomic<bool> c_returned{false};
+  std::future<VerifyResult> fc;
+  std::thread producer([&] {
+    fc = engine->submit(c.owner, c.checks);  // 110 > 100: must wait
+    c_returned = true;
+  });
+  // EXPECT, not ASSERT: the producer thread must be joined whatever happens.
+  EXPECT_TRUE(eventually([&] { return engine->stats().blocked_submits == 1; }));
+  EXPECT_FALSE(c_returned);  // nothing has left: it cannot have got in
+  gate->set_open(true);
+  producer.join();
+  engine->flush();  // c alone is far from a full batch
+  expect_result(get(fa), a);
+  expect_result(get(fb), b);
+  expect_result(get(fc), c);
+  const EngineStats st = engine->stats();
+  EXPECT_EQ(st.max_pending_checks, 100u);
+  EXPECT_EQ(st.blocked_submits, 1u);
+  expect_consistent(st);
+}
+
+TEST(EngineBackpressure, ABlockedProducerFlushesThePartialBatch) {
+  std::mt19937_64 rng(test_seed());
+  EngineOptions o;
+  o.max_batch_checks = 1000;  // never full here
+  o.max_pending_checks = 100;
+  o.flush_deadline = kNever;
+  auto engine = engine_over(o, make_emulated_verify_device());
+  Sub a = make_sub(1, 60, rng), b = make_sub(2, 60, rng);
+  auto fa = engine->submit(a.owner, a.checks);
+  auto fb = engine->submit(b.owner, b.checks);  // 120 > 100: blocks, and that sends a's batch
+  expect_result(get(fa), a);
+  EXPECT_EQ(engine->stats().flushes_by_backpressure, 1u);
+  engine->flush();
+  expect_result(get(fb), b);
+  EXPECT_EQ(engine->stats().max_pending_checks, 60u);
+}
+
+TEST(EngineBackpressure, ManyProducersOverASlowDeviceStayWithinTheBound) {
+  const uint64_t seed = test_seed();
+  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
+  auto gate = std::make_shared<Gate>();
+  gate->delay = 2ms;
+  EngineOptions o;
+  o.max_batch_checks = 128;
+  o.max_pending_checks = 256;
+  o.flush_deadline = 100us;
+  auto engine = gated_engine(o, gate);
+  const size_t total = run_stream(*engine, 8, {0, 1, 7, 31, 32, 33, 64, 100, 127, 128, 129, 200, 256}, seed);
+  const EngineStats st = engine->stats();
+  EXPECT_EQ(st.checks, total);
+  EXPECT_LE(st.max_pending_checks, o.max_pending_checks);
+  expect_consistent(st);
+}
+
+TEST(EngineFallback, AFailingDeviceMidStreamStillGivesTheOraclesVerdicts) {
+  const uint64_t seed = test_seed();
+  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
+  for (bool sticky : {false, true}) {
+    SCOPED_TRACE(sticky ? "sticky" : "transient");
+    EngineOptions o;
+    o.max_batch_checks = 256;
+    o.flush_deadline = 100us;
+    // The first 3 device calls succeed, the later ones fail.
+    auto engine = engine_over(o, make_failing_verify_device(sticky, /*fail_after=*/3));
+    const std::vector<size_t> sizes = {0, 1, 31, 32, 33, 100, 255, 256, 257};
+    const size_t total = run_stream(*engine, 4, sizes, seed);
+    // Batches hold at most 257 checks, so there are at least 4 device calls.
+    ASSERT_GT(total, 3u * 257u);
+    const EngineStats st = engine->stats();
+    EXPECT_GE(st.verifier.gpu_fallbacks, 1u);
+    EXPECT_EQ(st.verifier.gpu_checks + st.verifier.cpu_checks, total);
+  }
+}
+
+TEST(EngineShutdown, TheDestructorDeliversEverythingAccepted) {
+  std::mt19937_64 rng(test_seed());
+  auto gate = std::make_shared<Gate>();
+  gate->delay = 1ms;
+  EngineOptions o;
+  o.max_batch_checks = 100;  // some batches are in flight, the rest queued
+  o.flush_deadline = kNever;
+  auto engine = gated_engine(o, gate);
+  std::vector<Sub> subs;
+  for (uint64_t i = 0; i < 40; ++i) subs.push_back(make_sub(i, rng() % 61, rng));
+  std::vector<std::future<VerifyResult>> futures;
+  std::vector<VerifyResult> via_callback(subs.size());
+  for (size_t i = 0; i < subs.size(); ++i) {
+    if (i % 2 == 0) {
+      futures.push_back(engine->submit(subs[i].owner, subs[i].checks));
+    } else {
+      ASSERT_TRUE(engine->submit(subs[i].owner, subs[i].checks, [&, i](VerifyResult r) { via_callback[i] = std::move(r); }).ok());
+    }
+  }
+  engine.reset();
+  for (size_t i = 0; i < subs.size(); ++i) {
+    if (i % 2 == 0) {
+      ASSERT_EQ(futures[i / 2].wait_for(0s), std::future_status::ready) << "submission " << i;
+      expect_result(futures[i / 2].get(), subs[i]);
+    } else {
+      expect_result(via_callback[i], subs[i]);
+    }
+  }
+}
+
+TEST(EngineShutdown, SubmitAfterShutdownIsRefused) {
+  std::mt19937_64 rng(test_seed());
+  EngineOptions o;
+  auto engine = engine_over(o, make_emulated_verify_device());
+  engine->shutdown();
+  Sub s = make_sub(9, 3, rng);
+  std::future<VerifyResult> f = engine->submit(s.owner, s.checks);
+  ASSERT_EQ(f.wait_for(0s), std::future_status::ready);
+  VerifyResult r = f.get();
+  EXPECT_FALSE(r.status.ok());
+  EXPECT_EQ(r.owner, 9u);
+  EXPECT_TRUE(r.verdicts.empty());
+  bool called = false;
+  EXPECT_FALSE(engine->submit(s.owner, s.checks, [&](VerifyResult) { called = true; }).ok());
+  EXPECT_FALSE(called);
+  EXPECT_FALSE(engine->submit(10, {}).get().status.ok());  // empty ones too
+  EXPECT_EQ(engine->stats().rejected, 3u);
+  engine->shutdown();  // again: nothing happens
+}
+
+TEST(EngineShutdown, ACallbackThatSubmitsDuringTheDrainIsRefused) {
+  std::mt19937_64 rng(test_seed());
+  EngineOptions o;
+  o.flush_deadline = kNever;  // only the drain sends it
+  auto engine = engine_over(o, make_emulated_verify_device());
+  Engine* raw = engine.get();
+  Sub s = make_sub(1, 4, rng);
+  std::optional<Status> resubmit;
+  VerifyResult first;
+  ASSERT_TRUE(raw->submit(s.owner, s.checks, [&](VerifyResult r) {
+                   first = std::move(r);
+                   resubmit = raw->submit(2, s.checks, [](VerifyResult) {});
+                 }).ok());
+  engine.reset();
+  expect_result(first, s);
+  ASSERT_TRUE(resubmit.has_value());
+  EXPECT_FALSE(resubmit->ok());
+}
+
+TEST(EngineShutdown, AProducerBlockedWhenShutdownBeginsIsRefused) {
+  std::mt19937_64 rng(test_seed());
+  auto gate = std::make_shared<Gate>();
+  gate->set_open(false);
+  EngineOptions o;
+  o.max_batch_checks = 50;
+  o.max_pending_checks = 50;
+  o.flush_deadline = kNever;
+  auto engine = gated_engine(o, gate);
+  Sub a = make_sub(1, 50, rng), b = make_sub(2, 10, rng);
+  auto fa = engine->submit(a.owner, a.checks);  // in flight, held at the gate
+  std::future<VerifyResult> fb;
+  std::promise<void> returned;
+  std::thread producer([&] {
+    fb = engine->submit(b.owner, b.checks);
+    returned.set_value();
+  });
+  EXPECT_TRUE(eventually([&] { return engine->stats().blocked_submits == 1; }));
+  std::thread stopper([&] { engine->shutdown(); });
+  // Woken by the shutdown, not by room: the gate is still shut.
+  EXPECT_EQ(returned.get_future().wait_for(kHang), std::future_status::ready) << "shutdown left a producer blocked";
+  gate->set_open(true);
+  producer.join();
+  stopper.join();
+  VerifyResult rb = get(fb);
+  EXPECT_FALSE(rb.status.ok());
+  EXPECT_EQ(rb.owner, 2u);
+  expect_result(get(fa), a);
+  EXPECT_EQ(engine->stats().rejected, 1u);
+}
+
+}  // namespace
+}  // namespace vigil::test
