@@ -170,6 +170,7 @@ size_t Engine::Impl::take_batch(std::vector<Submission>* batch, Flush why) {
   } while (!queue.empty() && n + queue.front().checks.size() <= options.max_batch_checks);
   queued_checks -= n;
   ++stats.batches;
+  stats.batched_checks += n;
   ++stats.batch_sizes[std::min<size_t>(std::bit_width(n) - 1, stats.batch_sizes.size() - 1)];
   switch (why) {
     case Flush::kSize: ++stats.flushes_by_size; break;

@@ -12,7 +12,10 @@
 #include <future>
 #include <mutex>
 #include <numeric>
+#include <map>
 #include <optional>
+#include <set>
+#include <sstream>
 #include <random>
 #include <thread>
 
@@ -158,6 +161,7 @@ void expect_consistent(const EngineStats& st) {
                 st.flushes_at_shutdown,
             st.batches);
   EXPECT_EQ(std::accumulate(st.batch_sizes.begin(), st.batch_sizes.end(), uint64_t{0}), st.batches);
+  EXPECT_EQ(st.batched_checks, st.checks) << "after the stream, every accepted check was in a batch";
 }
 
 // `threads` producers each submit the given sizes (shuffled), half through
@@ -233,6 +237,63 @@ TEST(EngineStream, CpuBackendThroughCreate) {
   const size_t total = run_stream(*engine, 4, {0, 1, 33, 64, 500, 1001}, seed);
   EXPECT_EQ(engine->stats().verifier.cpu_checks, total);
   expect_consistent(engine->stats());
+}
+
+// The Prometheus text of a stream's stats: each metric has HELP and TYPE, every
+// sample line is "name{labels} value" with a number, the histogram's buckets
+// are cumulative and end at its count, and the values are the stats'.
+TEST(EngineMetrics, PrometheusTextCarriesTheStats) {
+  EngineOptions o;
+  o.max_batch_checks = 300;
+  auto engine = engine_over(o, make_emulated_verify_device());
+  run_stream(*engine, 2, {0, 1, 33, 250, 700}, test_seed());
+  const EngineStats st = engine->stats();
+  const std::string text = prometheus_text(st, "node_vigil");
+  std::map<std::string, double> samples;
+  std::set<std::string> typed;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("# TYPE ", 0) == 0) {
+      typed.insert(line.substr(7, line.find(' ', 7) - 7));
+      continue;
+    }
+    if (line.rfind("# HELP ", 0) == 0) continue;
+    const size_t space = line.rfind(' ');
+    ASSERT_NE(space, std::string::npos) << line;
+    ASSERT_EQ(line.rfind("node_vigil_", 0), 0u) << line;
+    size_t used = 0;
+    const double value = std::stod(line.substr(space + 1), &used);
+    EXPECT_EQ(used, line.size() - space - 1) << line;
+    samples[line.substr(0, space)] = value;
+  }
+  for (const auto& [name, value] : samples) {
+    std::string family = name.substr(0, name.find('{'));
+    for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+      if (typed.count(family)) break;
+      const std::string sfx(suffix);
+      if (family.size() > sfx.size() && family.compare(family.size() - sfx.size(), sfx.size(), sfx) == 0)
+        family.resize(family.size() - sfx.size());
+    }
+    EXPECT_TRUE(typed.count(family)) << name << ": no # TYPE line";
+  }
+  EXPECT_EQ(samples["node_vigil_submissions_total"], static_cast<double>(st.submissions));
+  EXPECT_EQ(samples["node_vigil_checks_total"], static_cast<double>(st.checks));
+  EXPECT_EQ(samples["node_vigil_gpu_checks_total"], static_cast<double>(st.verifier.gpu_checks));
+  EXPECT_EQ(samples["node_vigil_batch_checks_count"], static_cast<double>(st.batches));
+  EXPECT_EQ(samples["node_vigil_batch_checks_sum"], static_cast<double>(st.batched_checks));
+  EXPECT_EQ(samples["node_vigil_batch_checks_bucket{le=\"+Inf\"}"], static_cast<double>(st.batches));
+  double previous = 0, by_reason = 0;
+  for (size_t k = 0; k < st.batch_sizes.size(); ++k) {
+    const double b = samples["node_vigil_batch_checks_bucket{le=\"" + std::to_string((uint64_t{2} << k) - 1) + "\"}"];
+    EXPECT_GE(b, previous) << k;
+    previous = b;
+  }
+  EXPECT_EQ(previous, static_cast<double>(st.batches));
+  for (const char* reason : {"size", "deadline", "request", "backpressure", "shutdown"})
+    by_reason += samples[std::string("node_vigil_flushes_total{reason=\"") + reason + "\"}"];
+  EXPECT_EQ(by_reason, static_cast<double>(st.batches));
+  EXPECT_GT(st.batches, 1u);
 }
 
 TEST(EngineOptions, OutOfRangeOptionsAreRefused) {

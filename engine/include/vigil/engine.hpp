@@ -23,6 +23,8 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "vigil/status.hpp"
@@ -53,6 +55,7 @@ struct EngineStats {
   uint64_t checks = 0;            // checks in them
   uint64_t rejected = 0;          // submissions refused because shutdown had begun
   uint64_t batches = 0;           // Verifier::verify calls
+  uint64_t batched_checks = 0;    // checks in those batches (the histogram's sum)
   // batch_sizes[k]: batches of [2^k, 2^(k+1)) checks.
   std::array<uint64_t, 40> batch_sizes{};
   // Why each batch was flushed; the counters add up to `batches`.
@@ -67,6 +70,11 @@ struct EngineStats {
 };
 
 // Thread-safe: submit, flush and stats may be called from any thread.
+// The stats in the Prometheus text exposition format (version 0.0.4):
+// counters, the batch-size histogram and gauges, every name starting with
+// `prefix` ("vigil_engine_submissions_total", ...), for a node's /metrics.
+std::string prometheus_text(const EngineStats& stats, std::string_view prefix = "vigil_engine");
+
 class Engine {
  public:
   struct Impl;

@@ -1,0 +1,74 @@
+// EngineStats as Prometheus text (https://prometheus.io/docs/instrumenting/exposition_formats/).
+#include <cstdio>
+#include <string>
+
+#include "vigil/engine.hpp"
+
+namespace vigil {
+namespace {
+
+class Writer {
+ public:
+  explicit Writer(std::string_view prefix) : prefix_(prefix) {}
+
+  void metric(const char* name, const char* type, const char* help, double value) {
+    header(name, type, help);
+    sample(name, "", value);
+  }
+
+  void header(const char* name, const char* type, const char* help) {
+    out_ += "# HELP " + prefix_ + "_" + name + " " + help + "\n";
+    out_ += "# TYPE " + prefix_ + "_" + name + " " + type + "\n";
+  }
+
+  void sample(const std::string& name, const std::string& labels, double value) {
+    char number[32];
+    std::snprintf(number, sizeof number, "%.17g", value);
+    out_ += prefix_ + "_" + name + labels + " " + number + "\n";
+  }
+
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string prefix_;
+  std::string out_;
+};
+
+}  // namespace
+
+std::string prometheus_text(const EngineStats& s, std::string_view prefix) {
+  Writer w(prefix);
+  const auto d = [](uint64_t v) { return static_cast<double>(v); };
+  w.metric("submissions_total", "counter", "Accepted submissions.", d(s.submissions));
+  w.metric("checks_total", "counter", "Checks in accepted submissions.", d(s.checks));
+  w.metric("rejected_submissions_total", "counter", "Submissions refused because shutdown had begun.", d(s.rejected));
+  w.header("flushes_total", "counter", "Batches sent to the verifier, by why they were sent.");
+  const std::pair<const char*, uint64_t> reasons[] = {{"size", s.flushes_by_size},
+                                                      {"deadline", s.flushes_by_deadline},
+                                                      {"request", s.flushes_by_request},
+                                                      {"backpressure", s.flushes_by_backpressure},
+                                                      {"shutdown", s.flushes_at_shutdown}};
+  for (const auto& [reason, count] : reasons) w.sample("flushes_total", std::string("{reason=\"") + reason + "\"}", d(count));
+  // Buckets are cumulative: le = 2^(k+1) - 1 counts batches of up to that many checks.
+  w.header("batch_checks", "histogram", "Checks per batch sent to the verifier.");
+  uint64_t cumulative = 0;
+  for (size_t k = 0; k < s.batch_sizes.size(); ++k) {
+    cumulative += s.batch_sizes[k];
+    const uint64_t le = (uint64_t{2} << k) - 1;
+    w.sample("batch_checks_bucket", "{le=\"" + std::to_string(le) + "\"}", d(cumulative));
+  }
+  w.sample("batch_checks_bucket", "{le=\"+Inf\"}", d(s.batches));
+  w.sample("batch_checks_sum", "", d(s.batched_checks));
+  w.sample("batch_checks_count", "", d(s.batches));
+  w.metric("max_pending_checks", "gauge", "The most checks queued or in flight at once.", d(s.max_pending_checks));
+  w.metric("blocked_submits_total", "counter", "submit() calls that waited for room (backpressure).", d(s.blocked_submits));
+  const VerifierStats& v = s.verifier;
+  w.metric("gpu_calls_total", "counter", "Successful GPU verification calls.", d(v.gpu_calls));
+  w.metric("gpu_checks_total", "counter", "Checks verified on the GPU.", d(v.gpu_checks));
+  w.metric("cpu_checks_total", "counter", "Checks verified on the CPU, fallbacks included.", d(v.cpu_checks));
+  w.metric("gpu_fallbacks_total", "counter", "GPU calls that failed and were redone on the CPU.", d(v.gpu_fallbacks));
+  w.metric("gpu_kernel_seconds_total", "counter", "Kernel time of the successful GPU calls.", v.gpu_kernel_seconds);
+  return w.take();
+}
+
+}  // namespace vigil
