@@ -136,6 +136,51 @@ typedef struct vigil_verifier_stats {
 
 void vigil_verifier_get_stats(const vigil_verifier* verifier, vigil_verifier_stats* out);
 
+/* ---- The engine: many producers, merged batches -------------------------- */
+
+typedef struct vigil_engine_options {
+  uint32_t struct_size;        /* sizeof(vigil_engine_options) */
+  uint32_t backend;            /* a vigil_backend; default AUTO */
+  int32_t gpu_device;
+  uint32_t cpu_threads;
+  uint64_t gpu_min_checks;
+  uint64_t gpu_max_checks;
+  uint64_t max_batch_checks;   /* a batch is sent when it holds this many checks (default 65536) */
+  uint64_t flush_deadline_us;  /* ... or when its oldest submission has waited this long (default 500) */
+  uint64_t max_pending_checks; /* submit blocks while more would be queued or in flight (default 2^20) */
+} vigil_engine_options;
+
+void vigil_engine_options_init(vigil_engine_options* options);
+
+typedef struct vigil_engine vigil_engine;
+
+/* Receives one submission's result on the engine's thread: status VIGIL_OK and
+ * verdicts[i] (1 = valid) for the submission's check i, count of them; or a
+ * failure status and no verdicts. The verdicts are valid during the call only.
+ * It should return quickly: the next batch waits for it. */
+typedef void (*vigil_engine_done)(void* user_data, uint64_t owner, vigil_status status, const uint8_t* verdicts,
+                                  size_t count);
+
+vigil_status vigil_engine_create(const vigil_engine_options* options, vigil_engine** out);
+/* Stops accepting, verifies everything accepted, delivers every result, then
+ * frees the engine. Must not be called from a vigil_engine_done callback. */
+void vigil_engine_destroy(vigil_engine* engine);
+
+/* Queues `count` checks tagged with `owner`; `done` gets the result. The
+ * vigil_check array may be freed when this returns, but the bytes the checks
+ * point to must stay valid until `done` has been called. Blocks while the
+ * engine is full (backpressure). A failure status means `done` will not be
+ * called. An empty submission's `done` runs before this returns. */
+vigil_status vigil_engine_submit(vigil_engine* engine, uint64_t owner, const vigil_check* checks, size_t count,
+                                 vigil_engine_done done, void* user_data);
+
+/* Sends whatever is queued now, without waiting for the deadline. */
+void vigil_engine_flush(vigil_engine* engine);
+
+/* The engine's counters as Prometheus text (names start with "vigil_engine_"),
+ * NUL-terminated and truncated to buffer_len; returns the full length. */
+size_t vigil_engine_metrics(const vigil_engine* engine, char* buffer, size_t buffer_len);
+
 /* ---- Hashing ------------------------------------------------------------ */
 
 typedef enum vigil_hash_kind {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "vigil/engine.hpp"
 #include "vigil/hasher.hpp"
 #include "vigil/verifier.hpp"
 #include "vigil/version.hpp"
@@ -18,6 +19,10 @@ struct vigil_verifier {
   std::unique_ptr<vigil::Verifier> impl;
   std::vector<vigil::Check> checks;  // conversion workspace, kept between calls
   std::mutex mu;                     // guards `checks`; the Verifier serializes itself
+};
+
+struct vigil_engine {
+  std::unique_ptr<vigil::Engine> impl;
 };
 
 struct vigil_hasher {
@@ -81,6 +86,37 @@ bool scheme_of(uint32_t value, vigil::Scheme* out) {
 bool view_of(const uint8_t* p, size_t len, vigil::ByteView* out) {
   if (!p && len) return false;
   *out = len ? vigil::ByteView(p, len) : vigil::ByteView();
+  return true;
+}
+
+// Writes `text` to buffer as snprintf would (truncated, NUL-terminated);
+// returns its full length.
+size_t copy_out(const std::string& text, char* buffer, size_t buffer_len) {
+  if (buffer && buffer_len) {
+    const size_t n = text.size() < buffer_len - 1 ? text.size() : buffer_len - 1;
+    std::memcpy(buffer, text.data(), n);
+    buffer[n] = '\0';
+  }
+  return text.size();
+}
+
+// Converts a caller's checks; false (and last_error set) for a malformed one.
+bool convert_checks(const vigil_check* checks, size_t count, std::vector<vigil::Check>* out, vigil_status* error) {
+  out->resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    const vigil_check& c = checks[i];
+    vigil::Check& d = (*out)[i];
+    if (!scheme_of(c.scheme, &d.scheme)) {
+      *error = fail(VIGIL_INVALID_ARGUMENT, "check " + std::to_string(i) + " has an unknown scheme");
+      return false;
+    }
+    if (!view_of(c.public_key, c.public_key_len, &d.public_key) || !view_of(c.message, c.message_len, &d.message) ||
+        !view_of(c.signature, c.signature_len, &d.signature)) {
+      *error = fail(VIGIL_INVALID_ARGUMENT, "check " + std::to_string(i) + " has a NULL field with a length");
+      return false;
+    }
+    d.parsed_key = reinterpret_cast<const vigil::ParsedPublicKey*>(c.parsed_key);
+  }
   return true;
 }
 
@@ -178,33 +214,17 @@ vigil_status vigil_verify(vigil_verifier* verifier, const vigil_check* checks, s
       return fail(VIGIL_INVALID_ARGUMENT, "vigil_verify: NULL argument");
     std::lock_guard lock(verifier->mu);
     std::vector<vigil::Check>& out = verifier->checks;
-    out.resize(count);
-    for (size_t i = 0; i < count; ++i) {
-      const vigil_check& c = checks[i];
-      vigil::Check& d = out[i];
-      if (!scheme_of(c.scheme, &d.scheme))
-        return fail(VIGIL_INVALID_ARGUMENT, "vigil_verify: check " + std::to_string(i) + " has an unknown scheme");
-      if (!view_of(c.public_key, c.public_key_len, &d.public_key) || !view_of(c.message, c.message_len, &d.message) ||
-          !view_of(c.signature, c.signature_len, &d.signature))
-        return fail(VIGIL_INVALID_ARGUMENT, "vigil_verify: check " + std::to_string(i) + " has a NULL field with a length");
-      d.parsed_key = reinterpret_cast<const vigil::ParsedPublicKey*>(c.parsed_key);
-    }
+    vigil_status error = VIGIL_OK;
+    if (!convert_checks(checks, count, &out, &error)) return error;
     return from_status(verifier->impl->verify(out, std::span<uint8_t>(verdicts, count)));
   });
 }
 
 size_t vigil_verifier_describe(const vigil_verifier* verifier, char* buffer, size_t buffer_len) {
   try {
-    const std::string d = verifier ? verifier->impl->description() : std::string("(null verifier)");
-    if (buffer && buffer_len) {
-      const size_t n = d.size() < buffer_len - 1 ? d.size() : buffer_len - 1;
-      std::memcpy(buffer, d.data(), n);
-      buffer[n] = '\0';
-    }
-    return d.size();
+    return copy_out(verifier ? verifier->impl->description() : std::string("(null verifier)"), buffer, buffer_len);
   } catch (...) {
-    if (buffer && buffer_len) buffer[0] = '\0';
-    return 0;
+    return copy_out("", buffer, buffer_len);
   }
 }
 
@@ -216,6 +236,83 @@ void vigil_verifier_get_stats(const vigil_verifier* verifier, vigil_verifier_sta
     const vigil::VerifierStats s = verifier->impl->stats();
     *out = vigil_verifier_stats{s.gpu_calls, s.gpu_checks, s.cpu_checks, s.gpu_fallbacks, s.gpu_kernel_seconds};
   } catch (...) {
+  }
+}
+
+void vigil_engine_options_init(vigil_engine_options* options) {
+  if (!options) return;
+  const vigil::EngineOptions d;
+  *options = vigil_engine_options{sizeof(vigil_engine_options),
+                                  VIGIL_BACKEND_AUTO,
+                                  d.verifier.gpu_device,
+                                  d.verifier.cpu_threads,
+                                  d.verifier.gpu_min_checks,
+                                  d.verifier.gpu_max_checks,
+                                  d.max_batch_checks,
+                                  static_cast<uint64_t>(d.flush_deadline.count()),
+                                  d.max_pending_checks};
+}
+
+vigil_status vigil_engine_create(const vigil_engine_options* options, vigil_engine** out) {
+  return guarded([&] {
+    if (!out) return fail(VIGIL_INVALID_ARGUMENT, "vigil_engine_create: NULL out");
+    *out = nullptr;
+    vigil_engine_options o;
+    vigil_engine_options_init(&o);
+    if (!read_options(options, &o)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_engine_create: bad struct_size");
+    vigil::EngineOptions eo;
+    if (!backend_of(o.backend, &eo.verifier.backend))
+      return fail(VIGIL_INVALID_ARGUMENT, "vigil_engine_create: bad backend");
+    if (o.gpu_device < 0) return fail(VIGIL_INVALID_ARGUMENT, "vigil_engine_create: negative gpu_device");
+    if (o.flush_deadline_us > uint64_t{1} << 40) return fail(VIGIL_INVALID_ARGUMENT, "vigil_engine_create: deadline too long");
+    eo.verifier.gpu_device = o.gpu_device;
+    eo.verifier.cpu_threads = o.cpu_threads;
+    eo.verifier.gpu_min_checks = o.gpu_min_checks;
+    eo.verifier.gpu_max_checks = o.gpu_max_checks;
+    eo.max_batch_checks = o.max_batch_checks;
+    eo.flush_deadline = std::chrono::microseconds(static_cast<int64_t>(o.flush_deadline_us));
+    eo.max_pending_checks = o.max_pending_checks;
+    auto e = std::make_unique<vigil_engine>();
+    if (vigil_status s = from_status(vigil::Engine::Create(eo, &e->impl)); s != VIGIL_OK) return s;
+    *out = e.release();
+    return VIGIL_OK;
+  });
+}
+
+void vigil_engine_destroy(vigil_engine* engine) {
+  try {
+    delete engine;
+  } catch (...) {
+  }
+}
+
+vigil_status vigil_engine_submit(vigil_engine* engine, uint64_t owner, const vigil_check* checks, size_t count,
+                                 vigil_engine_done done, void* user_data) {
+  return guarded([&] {
+    if (!engine || !done || (count && !checks)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_engine_submit: NULL argument");
+    std::vector<vigil::Check> converted;
+    vigil_status error = VIGIL_OK;
+    if (!convert_checks(checks, count, &converted, &error)) return error;
+    return from_status(engine->impl->submit(owner, std::move(converted), [done, user_data](vigil::VerifyResult r) {
+      const vigil_status status = r.status.ok() ? VIGIL_OK : static_cast<vigil_status>(static_cast<int>(r.status.code()));
+      done(user_data, r.owner, status, r.verdicts.data(), r.verdicts.size());
+    }));
+  });
+}
+
+void vigil_engine_flush(vigil_engine* engine) {
+  if (!engine) return;
+  try {
+    engine->impl->flush();
+  } catch (...) {
+  }
+}
+
+size_t vigil_engine_metrics(const vigil_engine* engine, char* buffer, size_t buffer_len) {
+  try {
+    return copy_out(engine ? vigil::prometheus_text(engine->impl->stats()) : std::string(), buffer, buffer_len);
+  } catch (...) {
+    return copy_out("", buffer, buffer_len);
   }
 }
 
