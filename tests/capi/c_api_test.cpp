@@ -195,7 +195,7 @@ TEST(CApi, EngineDeliversEachOwnerItsVerdicts) {
   }
   vigil_engine_options o;
   vigil_engine_options_init(&o);
-  o.backend = VIGIL_BACKEND_CPU;
+  o.verifier.backend = VIGIL_BACKEND_CPU;
   o.max_batch_checks = 50;
   o.flush_deadline_us = 1000000000;  // only size, flush and destroy send batches here
   vigil_engine* engine = nullptr;

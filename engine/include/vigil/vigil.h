@@ -139,15 +139,11 @@ void vigil_verifier_get_stats(const vigil_verifier* verifier, vigil_verifier_sta
 /* ---- The engine: many producers, merged batches -------------------------- */
 
 typedef struct vigil_engine_options {
-  uint32_t struct_size;        /* sizeof(vigil_engine_options) */
-  uint32_t backend;            /* a vigil_backend; default AUTO */
-  int32_t gpu_device;
-  uint32_t cpu_threads;
-  uint64_t gpu_min_checks;
-  uint64_t gpu_max_checks;
-  uint64_t max_batch_checks;   /* a batch is sent when it holds this many checks (default 65536) */
-  uint64_t flush_deadline_us;  /* ... or when its oldest submission has waited this long (default 500) */
-  uint64_t max_pending_checks; /* submit blocks while more would be queued or in flight (default 2^20) */
+  uint32_t struct_size;           /* sizeof(vigil_engine_options) */
+  vigil_verifier_options verifier; /* how batches are verified */
+  uint64_t max_batch_checks;      /* a batch is sent when it holds this many checks (default 65536) */
+  uint64_t flush_deadline_us;     /* ... or when its oldest submission has waited this long (default 500) */
+  uint64_t max_pending_checks;    /* submit blocks while more would be queued or in flight (default 2^20) */
 } vigil_engine_options;
 
 void vigil_engine_options_init(vigil_engine_options* options);

@@ -131,6 +131,24 @@ bool read_options(const Options* in, Options* out) {
   return true;
 }
 
+// The C++ verifier options of a caller's C struct (already read through
+// read_options); false (and last_error set) for a value out of range.
+bool verifier_options_of(const vigil_verifier_options& o, vigil::VerifierOptions* out, vigil_status* error) {
+  if (!backend_of(o.backend, &out->backend)) {
+    *error = fail(VIGIL_INVALID_ARGUMENT, "bad backend " + std::to_string(o.backend));
+    return false;
+  }
+  if (o.gpu_device < 0) {
+    *error = fail(VIGIL_INVALID_ARGUMENT, "negative gpu_device");
+    return false;
+  }
+  out->gpu_device = o.gpu_device;
+  out->cpu_threads = o.cpu_threads;
+  out->gpu_min_checks = o.gpu_min_checks;
+  out->gpu_max_checks = o.gpu_max_checks;
+  return true;
+}
+
 }  // namespace
 
 extern "C" {
@@ -193,12 +211,8 @@ vigil_status vigil_verifier_create(const vigil_verifier_options* options, vigil_
     vigil_verifier_options_init(&o);
     if (!read_options(options, &o)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_verifier_create: bad struct_size");
     vigil::VerifierOptions vo;
-    if (!backend_of(o.backend, &vo.backend)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_verifier_create: bad backend");
-    if (o.gpu_device < 0) return fail(VIGIL_INVALID_ARGUMENT, "vigil_verifier_create: negative gpu_device");
-    vo.gpu_device = o.gpu_device;
-    vo.cpu_threads = o.cpu_threads;
-    vo.gpu_min_checks = o.gpu_min_checks;
-    vo.gpu_max_checks = o.gpu_max_checks;
+    vigil_status error = VIGIL_OK;
+    if (!verifier_options_of(o, &vo, &error)) return error;
     auto v = std::make_unique<vigil_verifier>();
     if (vigil_status s = from_status(vigil::Verifier::Create(vo, &v->impl)); s != VIGIL_OK) return s;
     *out = v.release();
@@ -242,15 +256,13 @@ void vigil_verifier_get_stats(const vigil_verifier* verifier, vigil_verifier_sta
 void vigil_engine_options_init(vigil_engine_options* options) {
   if (!options) return;
   const vigil::EngineOptions d;
-  *options = vigil_engine_options{sizeof(vigil_engine_options),
-                                  VIGIL_BACKEND_AUTO,
-                                  d.verifier.gpu_device,
-                                  d.verifier.cpu_threads,
-                                  d.verifier.gpu_min_checks,
-                                  d.verifier.gpu_max_checks,
-                                  d.max_batch_checks,
-                                  static_cast<uint64_t>(d.flush_deadline.count()),
-                                  d.max_pending_checks};
+  vigil_engine_options o{};
+  o.struct_size = sizeof o;
+  vigil_verifier_options_init(&o.verifier);
+  o.max_batch_checks = d.max_batch_checks;
+  o.flush_deadline_us = static_cast<uint64_t>(d.flush_deadline.count());
+  o.max_pending_checks = d.max_pending_checks;
+  *options = o;
 }
 
 vigil_status vigil_engine_create(const vigil_engine_options* options, vigil_engine** out) {
@@ -261,14 +273,12 @@ vigil_status vigil_engine_create(const vigil_engine_options* options, vigil_engi
     vigil_engine_options_init(&o);
     if (!read_options(options, &o)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_engine_create: bad struct_size");
     vigil::EngineOptions eo;
-    if (!backend_of(o.backend, &eo.verifier.backend))
-      return fail(VIGIL_INVALID_ARGUMENT, "vigil_engine_create: bad backend");
-    if (o.gpu_device < 0) return fail(VIGIL_INVALID_ARGUMENT, "vigil_engine_create: negative gpu_device");
+    vigil_verifier_options vo;
+    vigil_verifier_options_init(&vo);
+    if (!read_options(&o.verifier, &vo)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_engine_create: bad verifier.struct_size");
+    vigil_status error = VIGIL_OK;
+    if (!verifier_options_of(vo, &eo.verifier, &error)) return error;
     if (o.flush_deadline_us > uint64_t{1} << 40) return fail(VIGIL_INVALID_ARGUMENT, "vigil_engine_create: deadline too long");
-    eo.verifier.gpu_device = o.gpu_device;
-    eo.verifier.cpu_threads = o.cpu_threads;
-    eo.verifier.gpu_min_checks = o.gpu_min_checks;
-    eo.verifier.gpu_max_checks = o.gpu_max_checks;
     eo.max_batch_checks = o.max_batch_checks;
     eo.flush_deadline = std::chrono::microseconds(static_cast<int64_t>(o.flush_deadline_us));
     eo.max_pending_checks = o.max_pending_checks;
