@@ -4,8 +4,10 @@
 #include "vigil/verifier.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "ed25519_prepare.hpp"
+#include "emulated_verify_device.hpp"
 #include "secp_prepare.hpp"
 #include "verifier_impl.hpp"
 #include "vigil/device.hpp"
@@ -21,16 +23,27 @@ std::unique_ptr<Verifier> make_verifier(const VerifierOptions& options, std::uni
 }
 
 Status Verifier::Create(const VerifierOptions& options, std::unique_ptr<Verifier>* out) {
+  std::string spec = options.fault_injection;
+  if (spec.empty()) {
+    if (const char* env = std::getenv("VIGIL_FAULT_INJECT")) spec = env;
+  }
+  DeviceFaultPlan plan;
+  if (Status s = parse_device_fault_plan(spec, &plan); !s.ok()) return s;
   std::unique_ptr<gpu::VerifyDevice> device;
   std::string reason;
   if (options.backend != Backend::kCpu) {
-    std::vector<GpuDeviceInfo> gpus;
-    Status s = probe_gpus(&gpus);
-    if (s.ok()) s = gpu::open_cuda_verify_device(options.gpu_device, &device);
-    if (!s.ok()) {
-      if (options.backend == Backend::kGpu) return s;
-      reason = "auto: " + s.message();
+    if (plan.emulate) {
+      device = make_emulated_verify_device();
+    } else {
+      std::vector<GpuDeviceInfo> gpus;
+      Status s = probe_gpus(&gpus);
+      if (s.ok()) s = gpu::open_cuda_verify_device(options.gpu_device, &device);
+      if (!s.ok()) {
+        if (options.backend == Backend::kGpu) return s;
+        reason = "auto: " + s.message();
+      }
     }
+    if (device) device = with_injected_faults(std::move(device), plan);
   }
   *out = std::make_unique<Verifier>(std::make_unique<Impl>(options, std::move(device), std::move(reason)));
   return Status::Ok();

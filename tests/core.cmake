@@ -7,6 +7,12 @@ target_link_libraries(vigil_capi_tests PRIVATE vigil_diffsupport)
 # The bundled vector file through the CLI: verdicts equal the vectors' own.
 add_test(NAME cli_bundled_vectors
   COMMAND bash -c "set -o pipefail; \"$<TARGET_FILE:vigil_tool>\" verify \"${VIGIL_TEST_DATA_DIR}/checks/vectors.checks\" | cmp - \"${VIGIL_TEST_DATA_DIR}/checks/vectors.expected\"")
+# The same through the GPU path with the emulated device and an injected
+# fault in its second call (any machine): the verdicts do not change, and the
+# fallback is reported.
+add_test(NAME cli_bundled_vectors_injected_fault
+  COMMAND bash -c "set -o pipefail; VIGIL_FAULT_INJECT=device=emulated,fail_from=2,fail_count=1 \"$<TARGET_FILE:vigil_tool>\" verify --backend gpu \"${VIGIL_TEST_DATA_DIR}/checks/vectors.checks\" 2>\"${CMAKE_CURRENT_BINARY_DIR}/injected_fault.err\" | cmp - \"${VIGIL_TEST_DATA_DIR}/checks/vectors.expected\" && grep -q 'injected fault in device call 2' \"${CMAKE_CURRENT_BINARY_DIR}/injected_fault.err\"")
+
 # The installed library through find_package and pkg-config.
 if(NOT VIGIL_SANITIZE)
   add_test(NAME install_find_package_and_pkg_config

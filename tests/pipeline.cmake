@@ -1,6 +1,6 @@
 # The dispatch layer (pipeline/) and its substitute devices.
 add_library(vigil_emulation STATIC pipeline/emulated_device.cpp pipeline/hasher_conformance.cpp
-                                   pipeline/emulated_verify_device.cpp pipeline/verifier_conformance.cpp)
+                                   pipeline/failing_verify_device.cpp pipeline/verifier_conformance.cpp)
 target_include_directories(vigil_emulation PUBLIC ${PROJECT_SOURCE_DIR}/pipeline)
 target_link_libraries(vigil_emulation PUBLIC vigil_testutil vigil_diffsupport)
 

@@ -21,7 +21,8 @@
 
 #include "differential/generator.hpp"
 #include "engine_impl.hpp"
-#include "pipeline/emulated_verify_device.hpp"
+#include "emulated_verify_device.hpp"
+#include "pipeline/failing_verify_device.hpp"
 #include "util/test_util.hpp"
 #include "verifier_impl.hpp"
 

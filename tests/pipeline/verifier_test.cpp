@@ -3,7 +3,8 @@
 // devices that fail on purpose, and the CPU path.
 #include <gtest/gtest.h>
 
-#include "pipeline/emulated_verify_device.hpp"
+#include "emulated_verify_device.hpp"
+#include "pipeline/failing_verify_device.hpp"
 #include "pipeline/verifier_conformance.hpp"
 #include "util/test_util.hpp"
 #include "verifier_impl.hpp"
@@ -113,6 +114,73 @@ TEST(VerifierCpu, GpuBackendWithoutAGpuFailsOrWorks) {
     ASSERT_TRUE(Verifier::Create(o, &v).ok());
     EXPECT_NE(v->description().find("auto:"), std::string::npos) << v->description();
   }
+}
+
+// The fault-injection switch through Verifier::Create, on any machine: the
+// emulated device stands in for the GPU, and the named calls fail.
+TEST(VerifierFaultInjection, ATransientFaultIsRedoneOnTheCpu) {
+  VerifierOptions o = emulated_options();
+  o.backend = Backend::kGpu;
+  o.fault_injection = "device=emulated,fail_from=2,fail_count=1";
+  std::unique_ptr<Verifier> v;
+  ASSERT_TRUE(Verifier::Create(o, &v).ok());
+  EXPECT_NE(v->description().find("emulated (fault injection)"), std::string::npos) << v->description();
+  check_corruptions_found(*v, test_seed(), {1000});  // four or five calls of at most 300
+  const VerifierStats st = v->stats();
+  EXPECT_EQ(st.gpu_fallbacks, 1u);
+  EXPECT_GE(st.gpu_calls, 3u);
+  EXPECT_NE(st.last_gpu_error.find("injected fault in device call 2"), std::string::npos) << st.last_gpu_error;
+  EXPECT_TRUE(v->on_gpu());
+}
+
+TEST(VerifierFaultInjection, AStickyFaultMovesEverythingAfterItToTheCpu) {
+  VerifierOptions o = emulated_options();
+  o.backend = Backend::kGpu;
+  o.fault_injection = "device=emulated,fail_from=1,sticky";
+  std::unique_ptr<Verifier> v;
+  ASSERT_TRUE(Verifier::Create(o, &v).ok());
+  check_corruptions_found(*v, test_seed(), {1000});
+  EXPECT_EQ(v->stats().gpu_calls, 0u);
+  EXPECT_EQ(v->stats().gpu_fallbacks, 1u);
+  EXPECT_EQ(v->stats().cpu_checks, 1000u);
+  EXPECT_FALSE(v->on_gpu());
+}
+
+TEST(VerifierFaultInjection, TheEnvironmentVariableIsTheDefault) {
+  ASSERT_EQ(setenv("VIGIL_FAULT_INJECT", "device=emulated,delay_ms=1", 1), 0);
+  VerifierOptions o = emulated_options();
+  o.backend = Backend::kGpu;
+  std::unique_ptr<Verifier> v;
+  const Status s = Verifier::Create(o, &v);
+  unsetenv("VIGIL_FAULT_INJECT");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_NE(v->description().find("emulated"), std::string::npos) << v->description();
+  check_corruptions_found(*v, test_seed(), {40});
+  EXPECT_EQ(v->stats().gpu_fallbacks, 0u);
+  EXPECT_GE(v->stats().gpu_calls, 1u);
+}
+
+TEST(VerifierFaultInjection, PlansParseAndBadItemsAreNamed) {
+  DeviceFaultPlan p;
+  ASSERT_TRUE(parse_device_fault_plan("device=emulated,fail_from=3,fail_count=2,sticky,delay_ms=5", &p).ok());
+  EXPECT_TRUE(p.emulate);
+  EXPECT_EQ(p.fail_from, 3u);
+  EXPECT_EQ(p.fail_count, 2u);
+  EXPECT_TRUE(p.sticky);
+  EXPECT_EQ(p.delay_ms, 5u);
+  ASSERT_TRUE(parse_device_fault_plan("", &p).ok());
+  EXPECT_FALSE(p.emulate || p.injects());
+  for (const char* bad : {"device=cuda", "fail_from=x", "fail_from=", "fail_count=0", "sticky=1", "delay_ms=99999999",
+                          "bogus", "fail_from=1,,"}) {
+    const Status s = parse_device_fault_plan(bad, &p);
+    EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << bad;
+  }
+  VerifierOptions o;
+  o.fault_injection = "fail_from=two";
+  std::unique_ptr<Verifier> v;
+  const Status s = Verifier::Create(o, &v);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(s.message().find("fail_from=two"), std::string::npos) << s.message();
 }
 
 }  // namespace

@@ -37,6 +37,14 @@ struct VerifierOptions {
   // secp256k1, 112 for Ed25519, plus the messages); larger batches are cut
   // into calls of this size.
   size_t gpu_max_checks = size_t{1} << 20;
+  // Fault injection, to test how a node copes with a failing or slow GPU --
+  // on any machine, with "device=emulated" (the kernels' code run on the
+  // host stands in for the GPU). Comma-separated items: device=emulated,
+  // fail_from=N (device calls N, N+1, ... fail), fail_count=K, sticky (the
+  // device is unusable after its first fault), delay_ms=D. Empty (default):
+  // the environment variable VIGIL_FAULT_INJECT if set, else none. Verdicts
+  // stay right whatever is injected: failed calls are redone on the CPU.
+  std::string fault_injection;
 };
 
 struct VerifierStats {

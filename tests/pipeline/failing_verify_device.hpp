@@ -1,4 +1,5 @@
-// Substitute GPU devices for the Verifier tests on machines without a GPU.
+// A device that fails on purpose, for the Verifier and Engine tests: the
+// emulated device behind the library's fault injection.
 #pragma once
 
 #include <memory>
@@ -6,11 +7,6 @@
 #include "gpu/verify_device.hpp"
 
 namespace vigil::test {
-
-// Runs the kernels' per-thread code (kernels/{secp256k1,ed25519}/check.hpp) on the
-// host for every check of a call: the Verifier's GPU path end to end --
-// preparation, wire format, message arena, verdict placement -- without a GPU.
-std::unique_ptr<gpu::VerifyDevice> make_emulated_verify_device();
 
 // Fails every call with DeviceError after writing wrong verdicts (so a
 // fallback that kept any GPU output would be caught). With `sticky`, it
