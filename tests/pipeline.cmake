@@ -12,5 +12,6 @@ vigil_add_test(vigil_engine_tests SOURCES pipeline/engine_test.cpp)
 target_link_libraries(vigil_engine_tests PRIVATE vigil_emulation)
 
 # GPU tests: label gpu; each skips itself where no GPU works.
-vigil_add_test(vigil_gpu_tests SOURCES gpu/hasher_gpu_test.cpp gpu/verifier_gpu_test.cpp LABELS gpu TIMEOUT 1800)
+vigil_add_test(vigil_gpu_tests SOURCES gpu/hasher_gpu_test.cpp gpu/verifier_gpu_test.cpp gpu/engine_gpu_test.cpp
+  LABELS gpu TIMEOUT 1800)
 target_link_libraries(vigil_gpu_tests PRIVATE vigil_emulation)
