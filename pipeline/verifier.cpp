@@ -4,8 +4,10 @@
 #include "vigil/verifier.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 
+#include "crossover.hpp"
 #include "ed25519_prepare.hpp"
 #include "emulated_verify_device.hpp"
 #include "secp_prepare.hpp"
@@ -16,7 +18,13 @@
 namespace vigil {
 
 Verifier::Impl::Impl(const VerifierOptions& opts, std::unique_ptr<gpu::VerifyDevice> dev, std::string reason)
-    : options(opts), device(std::move(dev)), cpu_reason(std::move(reason)), cpu(CpuVerifierOptions{opts.cpu_threads}) {}
+    : options(opts),
+      // Until Create measures it (make_verifier for tests never does): a
+      // moderate batch.
+      gpu_min_checks(opts.gpu_min_checks == VerifierOptions::kMeasureCrossover ? 1024 : opts.gpu_min_checks),
+      device(std::move(dev)),
+      cpu_reason(std::move(reason)),
+      cpu(CpuVerifierOptions{opts.cpu_threads}) {}
 
 std::unique_ptr<Verifier> make_verifier(const VerifierOptions& options, std::unique_ptr<gpu::VerifyDevice> device) {
   return std::make_unique<Verifier>(std::make_unique<Verifier::Impl>(options, std::move(device), ""));
@@ -45,7 +53,11 @@ Status Verifier::Create(const VerifierOptions& options, std::unique_ptr<Verifier
     }
     if (device) device = with_injected_faults(std::move(device), plan);
   }
-  *out = std::make_unique<Verifier>(std::make_unique<Impl>(options, std::move(device), std::move(reason)));
+  const bool emulated = plan.emulate;
+  auto impl = std::make_unique<Impl>(options, std::move(device), std::move(reason));
+  if (impl->device && options.gpu_min_checks == VerifierOptions::kMeasureCrossover)
+    impl->gpu_min_checks = emulated ? 0 : measure_crossover(*impl);
+  *out = std::make_unique<Verifier>(std::move(impl));
   return Status::Ok();
 }
 
@@ -71,6 +83,8 @@ VerifierStats Verifier::stats() const {
 }
 
 unsigned Verifier::cpu_threads() const { return impl_->cpu.threads(); }
+
+size_t Verifier::gpu_min_checks() const { return impl_->gpu_min_checks; }
 
 namespace {
 
@@ -143,6 +157,42 @@ void verify_on_cpu(Verifier::Impl& m, std::span<const Check> checks, std::span<c
 
 }  // namespace
 
+size_t measure_crossover(Verifier::Impl& m) {
+  std::vector<SignedSample> samples = sign_ecdsa_samples(1024);
+  if (samples.empty()) return 1024;
+  const size_t most = crossover_sizes().back();
+  std::vector<Check> checks(most);
+  for (size_t i = 0; i < most; ++i) {
+    const SignedSample& s = samples[i % samples.size()];
+    checks[i] = Check{Scheme::kEcdsaLowS, s.key, s.digest, s.der, nullptr};
+  }
+  std::vector<uint32_t> idx(most);
+  for (uint32_t i = 0; i < most; ++i) idx[i] = i;
+  std::vector<uint8_t> verdicts(most);
+  using Clock = std::chrono::steady_clock;
+  const auto seconds_since = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  const VerifierStats before = m.stats;
+  const size_t crossover = find_crossover(
+      crossover_sizes(),
+      [&](size_t n) {
+        const auto t0 = Clock::now();
+        const bool ok = verify_family_on_gpu(m, KernelFamily::kSecp256k1, std::span<const Check>(checks).first(n),
+                                             std::span<const uint32_t>(idx).first(n), verdicts);
+        return ok ? seconds_since(t0) : -1.0;
+      },
+      [&](size_t n) {
+        const auto t0 = Clock::now();
+        const bool ok = m.cpu.verify(std::span<const Check>(checks).first(n), std::span<uint8_t>(verdicts).first(n)).ok();
+        return ok ? seconds_since(t0) : -1.0;
+      });
+  // The measurement's own calls are not the caller's work; a failure stays visible.
+  const VerifierStats after = m.stats;
+  m.stats = before;
+  m.stats.gpu_fallbacks = after.gpu_fallbacks;
+  m.stats.last_gpu_error = after.last_gpu_error;
+  return crossover;
+}
+
 Status Verifier::verify(std::span<const Check> checks, std::span<uint8_t> verdicts) {
   if (checks.size() != verdicts.size())
     return Status::InvalidArgument("verify: " + std::to_string(checks.size()) + " checks but " +
@@ -155,7 +205,7 @@ Status Verifier::verify(std::span<const Check> checks, std::span<uint8_t> verdic
   if (gpu_ready) {
     for (const Check& c : checks) gpu_count += kernel_family(c) != KernelFamily::kNone;
   }
-  if (!gpu_ready || gpu_count == 0 || gpu_count < m.options.gpu_min_checks) {
+  if (!gpu_ready || gpu_count == 0 || gpu_count < m.gpu_min_checks) {
     m.stats.cpu_checks += checks.size();
     return m.cpu.verify(checks, verdicts);
   }

@@ -4,7 +4,7 @@ add_library(vigil_emulation STATIC pipeline/emulated_device.cpp pipeline/hasher_
 target_include_directories(vigil_emulation PUBLIC ${PROJECT_SOURCE_DIR}/pipeline)
 target_link_libraries(vigil_emulation PUBLIC vigil_testutil vigil_diffsupport)
 
-vigil_add_test(vigil_pipeline_tests SOURCES pipeline/hasher_test.cpp pipeline/verifier_test.cpp)
+vigil_add_test(vigil_pipeline_tests SOURCES pipeline/hasher_test.cpp pipeline/verifier_test.cpp pipeline/crossover_test.cpp)
 target_link_libraries(vigil_pipeline_tests PRIVATE vigil_emulation)
 
 # The engine (batching of many producers' submissions) over substitute devices.

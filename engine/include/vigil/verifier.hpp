@@ -28,11 +28,15 @@ struct VerifierOptions {
   Backend backend = Backend::kAuto;
   int gpu_device = 0;        // CUDA device index
   unsigned cpu_threads = 0;  // threads of the CPU path and the fallback; 0: all hardware threads
-  // Batches with fewer GPU-capable checks than this are verified on the CPU even
-  // when a GPU is in use (transfers and launch cost more than they save).
-  // The default is a placeholder until the crossover is measured on a GPU
-  // (bench/RESULTS.md); 0 sends every GPU-capable check to the GPU.
-  size_t gpu_min_checks = 1024;
+  // Batches with fewer GPU-capable checks than this are verified on the CPU
+  // even when a GPU is in use (transfers and launch cost more than they
+  // save). kMeasureCrossover (the default): Create measures it on the device
+  // it opens -- the smallest batch of 64 .. 16384 ECDSA checks that the GPU
+  // verifies faster than the CPU pool, taking well under a second -- and
+  // gpu_min_checks() reports it; with the emulated device of fault injection
+  // it is 0. 0 sends every GPU-capable check to the GPU.
+  static constexpr size_t kMeasureCrossover = ~size_t{0};
+  size_t gpu_min_checks = kMeasureCrossover;
   // The most checks per GPU call (192 bytes each on the device for
   // secp256k1, 112 for Ed25519, plus the messages); larger batches are cut
   // into calls of this size.
@@ -72,6 +76,10 @@ class Verifier {
   std::string description() const;
   VerifierStats stats() const;
   unsigned cpu_threads() const;
+  // The batch size from which checks go to the GPU (the measured crossover
+  // when options.gpu_min_checks was kMeasureCrossover; SIZE_MAX: the GPU was
+  // never faster, so it is not used).
+  size_t gpu_min_checks() const;
 
   // verdicts[i] = 1 if checks[i] is valid, 0 if not: the verdict of
   // verify_check(checks[i]). InvalidArgument, with nothing written, if the
