@@ -2,6 +2,8 @@
 // differential oracle. Skipped where there is no usable GPU.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <random>
 
 #include "differential/generator.hpp"
@@ -46,6 +48,21 @@ TEST_F(VerifierGpu, GeneratedChecksOfAllSchemesMatchTheOracle) {
 }
 
 TEST_F(VerifierGpu, ParsedKeys) { check_parsed_keys(*verifier_, test_seed()); }
+
+// The default options measure the crossover on the device at Create.
+TEST(VerifierGpuCrossover, MeasuredAtCreate) {
+  VerifierOptions o;
+  o.backend = Backend::kGpu;
+  std::unique_ptr<Verifier> v;
+  const Status s = Verifier::Create(o, &v);
+  if (!s.ok()) GTEST_SKIP() << "no usable GPU: " << s.ToString();
+  const size_t n = v->gpu_min_checks();
+  const bool a_candidate = n == SIZE_MAX || (n >= 64 && n <= 16384 && (n & (n - 1)) == 0);
+  EXPECT_TRUE(a_candidate) << n;
+  EXPECT_EQ(v->stats().gpu_fallbacks, 0u) << v->stats().last_gpu_error;
+  EXPECT_EQ(v->stats().gpu_calls, 0u);  // the measurement's calls are not counted
+  std::printf("measured GPU/CPU crossover: %zu checks\n", n);
+}
 
 }  // namespace
 }  // namespace vigil::test
