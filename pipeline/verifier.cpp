@@ -53,10 +53,11 @@ Status Verifier::Create(const VerifierOptions& options, std::unique_ptr<Verifier
     }
     if (device) device = with_injected_faults(std::move(device), plan);
   }
-  const bool emulated = plan.emulate;
   auto impl = std::make_unique<Impl>(options, std::move(device), std::move(reason));
+  // Under fault injection nothing is measured: every batch goes to the
+  // device, and the injected call numbers are the caller's calls.
   if (impl->device && options.gpu_min_checks == VerifierOptions::kMeasureCrossover)
-    impl->gpu_min_checks = emulated ? 0 : measure_crossover(*impl);
+    impl->gpu_min_checks = plan.emulate || plan.injects() ? 0 : measure_crossover(*impl);
   *out = std::make_unique<Verifier>(std::move(impl));
   return Status::Ok();
 }

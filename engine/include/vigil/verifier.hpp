@@ -33,8 +33,8 @@ struct VerifierOptions {
   // save). kMeasureCrossover (the default): Create measures it on the device
   // it opens -- the smallest batch of 64 .. 16384 ECDSA checks that the GPU
   // verifies faster than the CPU pool, taking well under a second -- and
-  // gpu_min_checks() reports it; with the emulated device of fault injection
-  // it is 0. 0 sends every GPU-capable check to the GPU.
+  // gpu_min_checks() reports it; under fault injection (below) it is 0. 0
+  // sends every GPU-capable check to the GPU.
   static constexpr size_t kMeasureCrossover = ~size_t{0};
   size_t gpu_min_checks = kMeasureCrossover;
   // The most checks per GPU call (192 bytes each on the device for
