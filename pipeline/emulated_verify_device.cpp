@@ -121,6 +121,9 @@ Status parse_device_fault_plan(std::string_view spec, DeviceFaultPlan* out) {
     if (key == "device") {
       ok = value == "emulated";
       plan.emulate = true;
+    } else if (key == "devices") {
+      ok = parse_number(value, &number) && number >= 1 && number <= 64;
+      plan.devices = static_cast<uint32_t>(number);
     } else if (key == "fail_from") {
       ok = parse_number(value, &plan.fail_from);
     } else if (key == "fail_count") {

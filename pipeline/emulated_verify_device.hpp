@@ -20,6 +20,8 @@ std::unique_ptr<gpu::VerifyDevice> make_emulated_verify_device();
 // When and how a device fails, for fault injection. Spelled as
 // comma-separated items, e.g. "device=emulated,fail_from=3,fail_count=1,sticky,delay_ms=2":
 //   device=emulated  use the emulated device instead of a GPU (any machine)
+//   devices=N        with device=emulated: N emulated devices sharing the work
+//                    as several GPUs do (the faults below hit the first one)
 //   fail_from=N      device calls N, N+1, ... fail (1-based; 0: none)
 //   fail_count=K     ... but only K of them (default: all from N on)
 //   sticky           after its first injected failure the device reports itself
@@ -27,6 +29,7 @@ std::unique_ptr<gpu::VerifyDevice> make_emulated_verify_device();
 //   delay_ms=D       every call first sleeps D milliseconds (a slow device)
 struct DeviceFaultPlan {
   bool emulate = false;
+  uint32_t devices = 1;
   uint64_t fail_from = 0;
   uint64_t fail_count = UINT64_MAX;
   bool sticky = false;

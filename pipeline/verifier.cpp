@@ -10,6 +10,7 @@
 #include "crossover.hpp"
 #include "ed25519_prepare.hpp"
 #include "emulated_verify_device.hpp"
+#include "multi_verify_device.hpp"
 #include "secp_prepare.hpp"
 #include "verifier_impl.hpp"
 #include "vigil/device.hpp"
@@ -37,22 +38,40 @@ Status Verifier::Create(const VerifierOptions& options, std::unique_ptr<Verifier
   }
   DeviceFaultPlan plan;
   if (Status s = parse_device_fault_plan(spec, &plan); !s.ok()) return s;
-  std::unique_ptr<gpu::VerifyDevice> device;
+  if (options.gpu_device < -1) return Status::InvalidArgument("gpu_device must be -1 (all) or a device index");
+  std::vector<std::unique_ptr<gpu::VerifyDevice>> devices;
   std::string reason;
   if (options.backend != Backend::kCpu) {
     if (plan.emulate) {
-      device = make_emulated_verify_device();
+      for (uint32_t i = 0; i < plan.devices; ++i) devices.push_back(make_emulated_verify_device());
     } else {
       std::vector<GpuDeviceInfo> gpus;
       Status s = probe_gpus(&gpus);
-      if (s.ok()) s = gpu::open_cuda_verify_device(options.gpu_device, &device);
+      if (s.ok()) {
+        // Every usable GPU, or the one asked for; a GPU that fails to open
+        // is left out while another works.
+        Status first_error;
+        for (const GpuDeviceInfo& g : gpus) {
+          if (options.gpu_device != -1 && g.index != options.gpu_device) continue;
+          std::unique_ptr<gpu::VerifyDevice> d;
+          if (Status o = gpu::open_cuda_verify_device(g.index, &d); o.ok()) {
+            devices.push_back(std::move(d));
+          } else if (first_error.ok()) {
+            first_error = o;
+          }
+        }
+        if (devices.empty())
+          s = !first_error.ok() ? first_error
+                                : Status::DeviceError("no usable GPU with index " + std::to_string(options.gpu_device));
+      }
       if (!s.ok()) {
         if (options.backend == Backend::kGpu) return s;
         reason = "auto: " + s.message();
       }
     }
-    if (device) device = with_injected_faults(std::move(device), plan);
+    if (!devices.empty()) devices.front() = with_injected_faults(std::move(devices.front()), plan);
   }
+  std::unique_ptr<gpu::VerifyDevice> device = devices.empty() ? nullptr : make_multi_verify_device(std::move(devices));
   auto impl = std::make_unique<Impl>(options, std::move(device), std::move(reason));
   // Under fault injection nothing is measured: every batch goes to the
   // device, and the injected call numbers are the caller's calls.

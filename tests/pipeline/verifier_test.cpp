@@ -116,14 +116,23 @@ TEST(VerifierCpu, GpuBackendWithoutAGpuFailsOrWorks) {
   }
 }
 
+// Verifier::Create on the GPU backend with a fault-injection spec; null
+// (and a test failure) if Create fails.
+std::unique_ptr<Verifier> create_with_faults(const char* spec) {
+  VerifierOptions o = emulated_options();
+  o.backend = Backend::kGpu;
+  o.fault_injection = spec;
+  std::unique_ptr<Verifier> v;
+  const Status s = Verifier::Create(o, &v);
+  EXPECT_TRUE(s.ok()) << spec << ": " << s.ToString();
+  return v;
+}
+
 // The fault-injection switch through Verifier::Create, on any machine: the
 // emulated device stands in for the GPU, and the named calls fail.
 TEST(VerifierFaultInjection, ATransientFaultIsRedoneOnTheCpu) {
-  VerifierOptions o = emulated_options();
-  o.backend = Backend::kGpu;
-  o.fault_injection = "device=emulated,fail_from=2,fail_count=1";
-  std::unique_ptr<Verifier> v;
-  ASSERT_TRUE(Verifier::Create(o, &v).ok());
+  std::unique_ptr<Verifier> v = create_with_faults("device=emulated,fail_from=2,fail_count=1");
+  ASSERT_TRUE(v);
   EXPECT_NE(v->description().find("emulated (fault injection)"), std::string::npos) << v->description();
   check_corruptions_found(*v, test_seed(), {1000});  // four or five calls of at most 300
   const VerifierStats st = v->stats();
@@ -134,11 +143,8 @@ TEST(VerifierFaultInjection, ATransientFaultIsRedoneOnTheCpu) {
 }
 
 TEST(VerifierFaultInjection, AStickyFaultMovesEverythingAfterItToTheCpu) {
-  VerifierOptions o = emulated_options();
-  o.backend = Backend::kGpu;
-  o.fault_injection = "device=emulated,fail_from=1,sticky";
-  std::unique_ptr<Verifier> v;
-  ASSERT_TRUE(Verifier::Create(o, &v).ok());
+  std::unique_ptr<Verifier> v = create_with_faults("device=emulated,fail_from=1,sticky");
+  ASSERT_TRUE(v);
   check_corruptions_found(*v, test_seed(), {1000});
   EXPECT_EQ(v->stats().gpu_calls, 0u);
   EXPECT_EQ(v->stats().gpu_fallbacks, 1u);
@@ -160,6 +166,32 @@ TEST(VerifierFaultInjection, TheEnvironmentVariableIsTheDefault) {
   EXPECT_GE(v->stats().gpu_calls, 1u);
 }
 
+// Several GPUs share each call: three emulated devices.
+TEST(VerifierMultiGpu, EmulatedDevicesShareEachCall) {
+  std::unique_ptr<Verifier> v = create_with_faults("device=emulated,devices=3");
+  ASSERT_TRUE(v);
+  EXPECT_NE(v->description().find("3 GPUs: emulated, emulated, emulated"), std::string::npos) << v->description();
+  check_corruptions_found(*v, test_seed(), {0, 1, 2, 3, 31, 1000});
+  const VerifierStats st = v->stats();
+  EXPECT_EQ(st.gpu_fallbacks, 0u) << st.last_gpu_error;
+  EXPECT_EQ(st.cpu_checks, 0u);
+  EXPECT_EQ(st.gpu_checks, 0u + 1 + 2 + 3 + 31 + 1000);
+}
+
+// One of three GPUs faults for good in its second call: that call is redone
+// on the CPU, and the two others carry on.
+TEST(VerifierMultiGpu, AStickyFaultOnOneGpuLeavesTheOthers) {
+  std::unique_ptr<Verifier> v = create_with_faults("device=emulated,devices=3,fail_from=2,sticky");
+  ASSERT_TRUE(v);
+  check_corruptions_found(*v, test_seed(), {1000, 1000});
+  const VerifierStats st = v->stats();
+  EXPECT_EQ(st.gpu_fallbacks, 1u);
+  EXPECT_NE(st.last_gpu_error.find("injected fault"), std::string::npos) << st.last_gpu_error;
+  EXPECT_GT(st.gpu_calls, 2u);  // calls after the fault, on the two left
+  EXPECT_EQ(st.gpu_checks + st.cpu_checks, 2000u);
+  EXPECT_TRUE(v->on_gpu());
+}
+
 TEST(VerifierFaultInjection, PlansParseAndBadItemsAreNamed) {
   DeviceFaultPlan p;
   ASSERT_TRUE(parse_device_fault_plan("device=emulated,fail_from=3,fail_count=2,sticky,delay_ms=5", &p).ok());
@@ -170,7 +202,7 @@ TEST(VerifierFaultInjection, PlansParseAndBadItemsAreNamed) {
   EXPECT_EQ(p.delay_ms, 5u);
   ASSERT_TRUE(parse_device_fault_plan("", &p).ok());
   EXPECT_FALSE(p.emulate || p.injects());
-  for (const char* bad : {"device=cuda", "fail_from=x", "fail_from=", "fail_count=0", "sticky=1", "delay_ms=99999999",
+  for (const char* bad : {"device=cuda", "devices=0", "devices=65", "fail_from=x", "fail_from=", "fail_count=0", "sticky=1", "delay_ms=99999999",
                           "bogus", "fail_from=1,,"}) {
     const Status s = parse_device_fault_plan(bad, &p);
     EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << bad;

@@ -26,7 +26,8 @@ struct VerifierOptions {
   // kAuto: the GPU when one opens, else the CPU. kGpu: Create fails
   // (DeviceError / NotSupported) without a usable GPU. kCpu: never the GPU.
   Backend backend = Backend::kAuto;
-  int gpu_device = 0;        // CUDA device index
+  // CUDA device index; -1 (default): every usable GPU, sharing each batch.
+  int gpu_device = -1;
   unsigned cpu_threads = 0;  // threads of the CPU path and the fallback; 0: all hardware threads
   // Batches with fewer GPU-capable checks than this are verified on the CPU
   // even when a GPU is in use (transfers and launch cost more than they
@@ -44,7 +45,8 @@ struct VerifierOptions {
   // Fault injection, to test how a node copes with a failing or slow GPU --
   // on any machine, with "device=emulated" (the kernels' code run on the
   // host stands in for the GPU). Comma-separated items: device=emulated,
-  // fail_from=N (device calls N, N+1, ... fail), fail_count=K, sticky (the
+  // devices=N (N emulated GPUs), fail_from=N (device calls N, N+1, ... fail;
+  // of the first GPU when there are several), fail_count=K, sticky (the
   // device is unusable after its first fault), delay_ms=D. Empty (default):
   // the environment variable VIGIL_FAULT_INJECT if set, else none. Verdicts
   // stay right whatever is injected: failed calls are redone on the CPU.

@@ -102,7 +102,7 @@ typedef struct vigil_check {
 typedef struct vigil_verifier_options {
   uint32_t struct_size;    /* sizeof(vigil_verifier_options) */
   uint32_t backend;        /* a vigil_backend; default AUTO */
-  int32_t gpu_device;      /* CUDA device index; default 0 */
+  int32_t gpu_device;      /* CUDA device index; -1 (default): every usable GPU */
   uint32_t cpu_threads;    /* 0 (default): all hardware threads */
   uint64_t gpu_min_checks; /* smaller batches stay on the CPU; default UINT64_MAX: measured at create */
   uint64_t gpu_max_checks; /* the most checks per GPU call */

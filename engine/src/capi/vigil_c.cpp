@@ -138,8 +138,8 @@ bool verifier_options_of(const vigil_verifier_options& o, vigil::VerifierOptions
     *error = fail(VIGIL_INVALID_ARGUMENT, "bad backend " + std::to_string(o.backend));
     return false;
   }
-  if (o.gpu_device < 0) {
-    *error = fail(VIGIL_INVALID_ARGUMENT, "negative gpu_device");
+  if (o.gpu_device < -1) {
+    *error = fail(VIGIL_INVALID_ARGUMENT, "gpu_device below -1");
     return false;
   }
   out->gpu_device = o.gpu_device;
