@@ -182,6 +182,16 @@ size_t Engine::Impl::take_batch(std::vector<Submission>* batch, Flush why) {
   return n;
 }
 
+// The stage-time bucket of a duration: floor(log2(microseconds)), 0 for
+// less than 2 us, the last bucket for anything longer.
+namespace {
+size_t us_bucket(std::chrono::steady_clock::duration d) {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+  if (us < 2) return 0;
+  return std::min<size_t>(std::bit_width(static_cast<uint64_t>(us)) - 1, 31);
+}
+}  // namespace
+
 void Engine::Impl::run() {
   // Reused between batches: no allocation per batch once they reach size.
   std::vector<Submission> batch;
@@ -192,6 +202,8 @@ void Engine::Impl::run() {
   Flush why;
   while (wait_for_batch(lock, &why)) {
     const size_t n = take_batch(&batch, why);
+    const Clock::time_point started = Clock::now();
+    for (const Submission& s : batch) ++stats.queue_wait_us[us_bucket(started - s.enqueued)];
     lock.unlock();
 
     merged.clear();
@@ -199,11 +211,14 @@ void Engine::Impl::run() {
     verdicts.assign(n, 0);
     const Status status = verifier->verify(merged, verdicts);
     const VerifierStats vstats = verifier->stats();
+    const Clock::time_point verified = Clock::now();
 
     // Room is made before the callbacks run, so producers go on meanwhile.
     lock.lock();
     pending_checks -= n;
     stats.verifier = vstats;
+    ++stats.verify_us[us_bucket(verified - started)];
+    for (const Submission& s : batch) ++stats.verdict_latency_us[us_bucket(verified - s.enqueued)];
     room_cv.notify_all();
     lock.unlock();
 

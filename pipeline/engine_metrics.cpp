@@ -1,4 +1,5 @@
 // EngineStats as Prometheus text (https://prometheus.io/docs/instrumenting/exposition_formats/).
+#include <array>
 #include <cstdio>
 #include <string>
 
@@ -60,6 +61,26 @@ std::string prometheus_text(const EngineStats& s, std::string_view prefix) {
   w.sample("batch_checks_bucket", "{le=\"+Inf\"}", d(s.batches));
   w.sample("batch_checks_sum", "", d(s.batched_checks));
   w.sample("batch_checks_count", "", d(s.batches));
+  // Stage times: le = 2^(k+1) us, in seconds.
+  const auto seconds_histogram = [&](const char* name, const char* help, const std::array<uint64_t, 32>& b) {
+    w.header(name, "histogram", help);
+    uint64_t count = 0;
+    double sum = 0;  // estimated: each sample at its bucket's middle
+    for (size_t k = 0; k < b.size(); ++k) {
+      count += b[k];
+      sum += static_cast<double>(b[k]) * 1.5e-6 * static_cast<double>(uint64_t{1} << k);
+      char le[32];
+      std::snprintf(le, sizeof le, "%.6g", 1e-6 * static_cast<double>(uint64_t{2} << k));
+      w.sample(std::string(name) + "_bucket", std::string("{le=\"") + le + "\"}", d(count));
+    }
+    w.sample(std::string(name) + "_bucket", "{le=\"+Inf\"}", d(count));
+    w.sample(std::string(name) + "_sum", "", sum);
+    w.sample(std::string(name) + "_count", "", d(count));
+  };
+  seconds_histogram("queue_wait_seconds", "From a submission's acceptance to the start of its batch.", s.queue_wait_us);
+  seconds_histogram("verify_seconds", "One batch's Verifier call.", s.verify_us);
+  seconds_histogram("verdict_latency_seconds", "From a submission's acceptance to its verdicts (sum estimated).",
+                    s.verdict_latency_us);
   w.metric("max_pending_checks", "gauge", "The most checks queued or in flight at once.", d(s.max_pending_checks));
   w.metric("blocked_submits_total", "counter", "submit() calls that waited for room (backpressure).", d(s.blocked_submits));
   const VerifierStats& v = s.verifier;

@@ -295,6 +295,16 @@ TEST(EngineMetrics, PrometheusTextCarriesTheStats) {
     by_reason += samples[std::string("node_vigil_flushes_total{reason=\"") + reason + "\"}"];
   EXPECT_EQ(by_reason, static_cast<double>(st.batches));
   EXPECT_GT(st.batches, 1u);
+  // Stage times: every queued (non-empty) submission waited and got verdicts
+  // once, every batch had one Verifier call; the histograms' counts say so.
+  const auto total = [](const std::array<uint64_t, 32>& b) { return std::accumulate(b.begin(), b.end(), uint64_t{0}); };
+  const uint64_t queued = 2 * 4;  // two producers, four non-empty sizes each
+  EXPECT_EQ(total(st.queue_wait_us), queued);
+  EXPECT_EQ(total(st.verdict_latency_us), queued);
+  EXPECT_EQ(total(st.verify_us), st.batches);
+  EXPECT_EQ(samples["node_vigil_queue_wait_seconds_count"], static_cast<double>(queued));
+  EXPECT_EQ(samples["node_vigil_verify_seconds_bucket{le=\"+Inf\"}"], static_cast<double>(st.batches));
+  EXPECT_GT(samples["node_vigil_verdict_latency_seconds_sum"], 0.0);
 }
 
 TEST(EngineOptions, OutOfRangeOptionsAreRefused) {

@@ -66,6 +66,11 @@ struct EngineStats {
   uint64_t flushes_at_shutdown = 0;      // the drain of shutdown()
   uint64_t max_pending_checks = 0;       // the most checks queued or in flight at once
   uint64_t blocked_submits = 0;          // submit() calls that had to wait for room
+  // Stage times, in power-of-two buckets of microseconds: [k] counts
+  // [2^k, 2^(k+1)) us (bucket 0 also holds 0 and 1 us).
+  std::array<uint64_t, 32> queue_wait_us{};       // per submission: accepted -> its batch starts
+  std::array<uint64_t, 32> verify_us{};           // per batch: the Verifier call
+  std::array<uint64_t, 32> verdict_latency_us{};  // per submission: accepted -> its verdicts known
   VerifierStats verifier;                // the underlying Verifier's counters
 };
 
