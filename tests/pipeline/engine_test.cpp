@@ -264,7 +264,12 @@ TEST(EngineMetrics, PrometheusTextCarriesTheStats) {
     ASSERT_NE(space, std::string::npos) << line;
     ASSERT_EQ(line.rfind("node_vigil_", 0), 0u) << line;
     size_t used = 0;
-    const double value = std::stod(line.substr(space + 1), &used);
+    double value = 0;
+    try {
+      value = std::stod(line.substr(space + 1), &used);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "not a number: '" << line << "' (" << e.what() << ")";
+    }
     EXPECT_EQ(used, line.size() - space - 1) << line;
     samples[line.substr(0, space)] = value;
   }
