@@ -1,7 +1,8 @@
 // vigil::Engine: producers append submissions to one queue under a mutex; a
 // collector thread cuts the queue into batches (arrival order, submission
-// boundaries), verifies each with the Verifier outside the lock, and gives
-// every submission the verdicts at its offset in the merged batch.
+// boundaries) and verifies each with the Verifier outside the lock; a
+// deliverer thread gives every submission the verdicts at its offset in the
+// merged batch, so the next batch is verified while callbacks run.
 #include "vigil/engine.hpp"
 
 #include <algorithm>
@@ -76,6 +77,7 @@ void Engine::shutdown() { impl_->stop_and_join(); }
 Engine::Impl::Impl(const EngineOptions& opts, std::unique_ptr<Verifier> v)
     : options(opts), verifier(std::move(v)) {
   stats.verifier = verifier->stats();
+  deliverer = std::thread([this] { deliver(); });
   collector = std::thread([this] { run(); });
 }
 
@@ -83,14 +85,15 @@ void Engine::Impl::stop_and_join() {
   {
     std::lock_guard lock(mu);
     stopping = true;
-    // From a callback on the collector thread: it cannot join itself; the
-    // collector drains the queue and exits on its own, and the destructor joins.
-    if (std::this_thread::get_id() == collector_id) return;
+    work_cv.notify_all();
+    room_cv.notify_all();
+    // From a callback (on the deliverer): it cannot join itself; the threads
+    // drain and exit on their own, and the destructor joins.
+    if (std::this_thread::get_id() == deliverer_id) return;
   }
-  work_cv.notify_all();
-  room_cv.notify_all();
   std::lock_guard join(join_mu);
-  if (collector.joinable()) collector.join();
+  if (collector.joinable()) collector.join();  // it ends by waking the deliverer
+  if (deliverer.joinable()) deliverer.join();
 }
 
 Status Engine::Impl::enqueue(uint64_t owner, std::vector<Check> checks, std::function<void(VerifyResult)> done) {
@@ -107,10 +110,10 @@ Status Engine::Impl::enqueue(uint64_t owner, std::vector<Check> checks, std::fun
     return Status::Ok();
   }
   // A submission larger than the bound gets in alone once nothing is pending;
-  // otherwise it would wait forever. The collector thread (a callback that
-  // submits) never waits: it is the thread that makes room.
+  // otherwise it would wait forever. The deliverer (a callback that submits)
+  // never waits: it is the thread that makes room.
   auto fits = [&] { return pending_checks == 0 || pending_checks + n <= options.max_pending_checks; };
-  if (!fits() && std::this_thread::get_id() != collector_id) {
+  if (!fits() && std::this_thread::get_id() != deliverer_id) {
     ++stats.blocked_submits;
     ++blocked;
     work_cv.notify_one();  // a blocked producer flushes the partial batch
@@ -193,47 +196,58 @@ size_t us_bucket(std::chrono::steady_clock::duration d) {
 }  // namespace
 
 void Engine::Impl::run() {
-  // Reused between batches: no allocation per batch once they reach size.
-  std::vector<Submission> batch;
-  std::vector<Check> merged;
-  std::vector<uint8_t> verdicts;
+  std::vector<Check> merged;  // reused between batches
   std::unique_lock lock(mu);
-  collector_id = std::this_thread::get_id();
   Flush why;
   while (wait_for_batch(lock, &why)) {
-    const size_t n = take_batch(&batch, why);
+    Delivery d;
+    d.checks = take_batch(&d.batch, why);
     const Clock::time_point started = Clock::now();
-    for (const Submission& s : batch) ++stats.queue_wait_us[us_bucket(started - s.enqueued)];
+    for (const Submission& s : d.batch) ++stats.queue_wait_us[us_bucket(started - s.enqueued)];
     lock.unlock();
 
     merged.clear();
-    for (const Submission& s : batch) merged.insert(merged.end(), s.checks.begin(), s.checks.end());
-    verdicts.assign(n, 0);
-    const Status status = verifier->verify(merged, verdicts);
+    for (const Submission& s : d.batch) merged.insert(merged.end(), s.checks.begin(), s.checks.end());
+    d.verdicts.assign(d.checks, 0);
+    d.status = verifier->verify(merged, d.verdicts);
     const VerifierStats vstats = verifier->stats();
     const Clock::time_point verified = Clock::now();
 
-    // Room is made before the callbacks run, so producers go on meanwhile.
     lock.lock();
-    pending_checks -= n;
     stats.verifier = vstats;
     ++stats.verify_us[us_bucket(verified - started)];
-    for (const Submission& s : batch) ++stats.verdict_latency_us[us_bucket(verified - s.enqueued)];
-    room_cv.notify_all();
-    lock.unlock();
+    for (const Submission& s : d.batch) ++stats.verdict_latency_us[us_bucket(verified - s.enqueued)];
+    deliveries.push_back(std::move(d));
+    delivery_cv.notify_one();
+  }
+  collector_done = true;
+  delivery_cv.notify_one();
+}
 
+void Engine::Impl::deliver() {
+  std::unique_lock lock(mu);
+  deliverer_id = std::this_thread::get_id();
+  for (;;) {
+    delivery_cv.wait(lock, [&] { return !deliveries.empty() || collector_done; });
+    if (deliveries.empty()) return;  // the collector finished and everything is delivered
+    Delivery d = std::move(deliveries.front());
+    deliveries.pop_front();
+    lock.unlock();
     // Submission k's verdicts are merged[offset_k, offset_k + size_k): the
     // batch is the submissions' checks concatenated in order.
     size_t offset = 0;
-    for (Submission& s : batch) {
+    for (Submission& s : d.batch) {
       const size_t size = s.checks.size();
-      VerifyResult result{status, s.owner, {}};
-      if (status.ok()) result.verdicts.assign(verdicts.begin() + offset, verdicts.begin() + offset + size);
+      VerifyResult result{d.status, s.owner, {}};
+      if (d.status.ok()) result.verdicts.assign(d.verdicts.begin() + offset, d.verdicts.begin() + offset + size);
       offset += size;
       s.done(std::move(result));
     }
-    batch.clear();
     lock.lock();
+    // Room is made once the results are out: memory stays bounded even when
+    // the callbacks are slower than the verification.
+    pending_checks -= d.checks;
+    room_cv.notify_all();
   }
 }
 

@@ -49,15 +49,28 @@ struct Engine::Impl {
   uint64_t next_seq = 0;
   uint64_t flush_before = 0;  // flush(): submissions with seq below this go now
   bool stopping = false;
-  std::thread::id collector_id;
+  std::thread::id deliverer_id;     // the thread that runs the callbacks
+  // Verified batches waiting for their callbacks, in batch order. Their
+  // checks still count in pending_checks: backpressure covers slow callbacks.
+  struct Delivery {
+    std::vector<Submission> batch;
+    std::vector<uint8_t> verdicts;  // the merged batch's
+    Status status;
+    size_t checks = 0;
+  };
+  std::deque<Delivery> deliveries;
+  std::condition_variable delivery_cv;  // deliverer: a batch verified, or the collector finished
+  bool collector_done = false;
   EngineStats stats;  // verifier stats are copied in after each batch, so
                       // stats() never waits for a verification in progress
 
   std::mutex join_mu;  // one shutdown() joins
-  std::thread collector;
+  std::thread collector;  // cuts batches and verifies them
+  std::thread deliverer;  // runs the callbacks, so the next batch need not wait for them
 
  private:
   void run();
+  void deliver();
   bool wait_for_batch(std::unique_lock<std::mutex>& lock, Flush* why);
   size_t take_batch(std::vector<Submission>* batch, Flush why);
 };

@@ -488,6 +488,32 @@ TEST(EngineFallback, AFailingDeviceMidStreamStillGivesTheOraclesVerdicts) {
   }
 }
 
+// Callbacks run beside the verification: while the first batch's callback
+// is held, the second batch is verified anyway.
+TEST(EngineOverlap, TheNextBatchIsVerifiedWhileACallbackRuns) {
+  EngineOptions o;
+  o.max_batch_checks = 4;
+  auto engine = engine_over(o, make_emulated_verify_device());
+  std::mt19937_64 rng(test_seed());
+  Sub a = make_sub(1, 4, rng), b = make_sub(2, 4, rng);
+  std::atomic<bool> saw_second_batch{false};
+  std::promise<VerifyResult> first;
+  ASSERT_TRUE(engine
+                  ->submit(a.owner, a.checks,
+                           [&](VerifyResult r) {
+                             // Held until the engine has verified the next batch (or the cap).
+                             saw_second_batch = eventually([&] { return engine->stats().batches >= 2; });
+                             first.set_value(std::move(r));
+                           })
+                  .ok());
+  auto second = engine->submit(b.owner, b.checks);
+  auto first_result = first.get_future();
+  VerifyResult ra = get(first_result), rb = get(second);
+  EXPECT_TRUE(saw_second_batch) << "the second batch waited for the first batch's callback";
+  expect_result(ra, a);
+  expect_result(rb, b);
+}
+
 TEST(EngineShutdown, TheDestructorDeliversEverythingAccepted) {
   std::mt19937_64 rng(test_seed());
   auto gate = std::make_shared<Gate>();

@@ -1,7 +1,8 @@
 // vigil::Engine: many producer threads submit small sets of checks (a block's,
 // a transaction's); one collector thread merges them, in arrival order, into
 // large batches for a vigil::Verifier (which keeps the GPU busy, or all CPU
-// cores) and hands each submission its own slice of the verdicts.
+// cores); a delivery thread hands each submission its own slice of the
+// verdicts, so the next batch is verified while the callbacks run.
 //
 // A batch is flushed when it is full (max_batch_checks), when its oldest
 // submission has waited flush_deadline, when flush() asks, when producers are
@@ -11,8 +12,9 @@
 // cuts large batches into GPU calls of VerifierOptions::gpu_max_checks).
 //
 // Backpressure: submit() blocks while accepting the submission would take the
-// checks queued or in flight past max_pending_checks, so memory stays bounded
-// whatever the producers do. A submission larger than the bound is accepted
+// checks queued, being verified or awaiting delivery past
+// max_pending_checks, so memory stays bounded whatever the producers (or slow
+// callbacks) do. A submission larger than the bound is accepted
 // once nothing else is pending, alone.
 #pragma once
 
@@ -84,7 +86,8 @@ class Engine {
  public:
   struct Impl;
 
-  // Opens a Verifier with options.verifier and starts the collector thread.
+  // Opens a Verifier with options.verifier and starts the collector and
+  // delivery threads.
   // InvalidArgument for options out of range; the Verifier's error otherwise.
   static Status Create(const EngineOptions& options, std::unique_ptr<Engine>* out);
   explicit Engine(std::unique_ptr<Impl> impl);
@@ -100,10 +103,12 @@ class Engine {
   // ready at once.
   std::future<VerifyResult> submit(uint64_t owner, std::vector<Check> checks);
 
-  // Callback form: `done` runs on the collector thread once the verdicts are
-  // known (for an empty submission: on the caller's thread, before submit
-  // returns). It must not throw, and should be quick: the next batch waits
-  // for it. It may call submit() (which then never blocks on backpressure).
+  // Callback form: `done` runs on the engine's delivery thread once the
+  // verdicts are known, in batch order (for an empty submission: on the
+  // caller's thread, before submit returns). It must not throw. Later batches
+  // are verified meanwhile, but their results wait for it, and its checks
+  // count as pending until it returns. It may call submit() (which then never
+  // blocks on backpressure).
   // A non-ok return means the submission was refused and `done` never runs.
   Status submit(uint64_t owner, std::vector<Check> checks, std::function<void(VerifyResult)> done);
 
@@ -114,7 +119,7 @@ class Engine {
   void flush();
 
   // Stops accepting, verifies everything accepted, delivers every result and
-  // joins the collector thread. Idempotent; the destructor calls it. From a
+  // joins the engine's threads. Idempotent; the destructor calls it. From a
   // `done` callback it only stops accepting (the drain goes on; the thread
   // that destroys the engine joins).
   void shutdown();

@@ -153,7 +153,8 @@ typedef struct vigil_engine vigil_engine;
 /* Receives one submission's result on the engine's thread: status VIGIL_OK and
  * verdicts[i] (1 = valid) for the submission's check i, count of them; or a
  * failure status and no verdicts. The verdicts are valid during the call only.
- * It should return quickly: the next batch waits for it. */
+ * It runs on the engine's delivery thread, in batch order; later batches are
+ * verified meanwhile, but their results wait for it. */
 typedef void (*vigil_engine_done)(void* user_data, uint64_t owner, vigil_status status, const uint8_t* verdicts,
                                   size_t count);
 
