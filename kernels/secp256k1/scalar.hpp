@@ -136,23 +136,6 @@ VIGIL_UNROLL
   return r;
 }
 
-// The full 512-bit product of two 256-bit values.
-VIGIL_HD inline void mul_256x256_(uint32_t t[16], const uint32_t a[8], const uint32_t b[8]) {
-VIGIL_UNROLL
-  for (int i = 0; i < 16; ++i) t[i] = 0;
-VIGIL_UNROLL
-  for (int i = 0; i < 8; ++i) {
-    uint64_t c = 0;
-VIGIL_UNROLL
-    for (int j = 0; j < 8; ++j) {
-      c += mul_wide(a[i], b[j]) + t[i + j];
-      t[i + j] = static_cast<uint32_t>(c);
-      c >>= 32;
-    }
-    t[i + 8] = static_cast<uint32_t>(c);
-  }
-}
-
 // out[0..OUT) = lo[0..8) + hi[0..HI) * NC. OUT must hold the result.
 template <int HI, int OUT>
 VIGIL_HD inline void fold_complement_(uint32_t out[OUT], const uint32_t* lo, const uint32_t* hi) {
@@ -204,7 +187,7 @@ VIGIL_UNROLL
 
 VIGIL_HD inline Scalar scalar_mul(const Scalar& a, const Scalar& b) {
   uint32_t t[16];
-  mul_256x256_(t, a.d, b.d);
+  mul_256(t, a.d, b.d);
   return scalar_reduce_512_(t);
 }
 
@@ -213,7 +196,7 @@ VIGIL_HD inline Scalar scalar_sqr(const Scalar& a) { return scalar_mul(a, a); }
 // round(a * b / 2^shift) for shift >= 256 (the GLV split's rounded division).
 VIGIL_HD inline Scalar scalar_mul_shift_(const Scalar& a, const Scalar& b, int shift) {
   uint32_t t[16];
-  mul_256x256_(t, a.d, b.d);
+  mul_256(t, a.d, b.d);
   const int limbs = shift >> 5, bits = shift & 31;
   Scalar r;
   for (int i = 0; i < 8; ++i) {

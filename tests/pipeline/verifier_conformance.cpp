@@ -68,7 +68,16 @@ std::vector<uint8_t> reference(std::span<const Check> checks) {
 
 }  // namespace
 
-void check_corruptions_found(Verifier& verifier, uint64_t seed, const std::vector<size_t>& sizes) {
+std::vector<size_t> gpu_call_sizes(const BatchMix& mix, size_t per_call) {
+  std::vector<size_t> out;
+  for (size_t n : {mix.secp256k1, mix.ed25519}) {
+    for (size_t begin = 0; begin < n; begin += per_call) out.push_back(std::min(per_call, n - begin));
+  }
+  return out;
+}
+
+void check_corruptions_found(Verifier& verifier, uint64_t seed, const std::vector<size_t>& sizes,
+                             std::vector<BatchMix>* mixes) {
   difftest::Generator gen(seed);
   std::mt19937_64& rng = gen.rng();
   // A pool of valid checks, tiled into the batches.
@@ -90,7 +99,12 @@ void check_corruptions_found(Verifier& verifier, uint64_t seed, const std::vecto
       }
     }
     std::vector<Check> checks(n);
-    for (size_t i = 0; i < n; ++i) checks[i] = owned[i].view();
+    BatchMix mix;
+    for (size_t i = 0; i < n; ++i) {
+      checks[i] = owned[i].view();
+      (scheme_takes_digest(checks[i].scheme) || checks[i].scheme == Scheme::kSchnorr ? mix.secp256k1 : mix.ed25519)++;
+    }
+    if (mixes) mixes->push_back(mix);
     std::vector<uint8_t> verdicts(n, 2);
     ASSERT_TRUE(verifier.verify(checks, verdicts).ok()) << "batch of " << n;
     std::set<size_t> failing;

@@ -55,14 +55,14 @@ TEST(VerifierEmulated, SmallBatchesStayOnTheCpu) {
 
 TEST(VerifierFallback, FailedCallsAreRedoneOnTheCpu) {
   auto v = make_verifier(emulated_options(), make_failing_verify_device(/*sticky=*/false));
-  check_corruptions_found(*v, test_seed(), {1, 33, 1000});
+  std::vector<BatchMix> mixes;
+  check_corruptions_found(*v, test_seed(), {1, 33, 1000}, &mixes);
   const VerifierStats st = v->stats();
   EXPECT_EQ(st.gpu_calls, 0u);
-  // One call per kernel family present, of at most 300 checks each: the batch
-  // of 1 is one call, 33 one or two, 1000 four or five (its secp256k1 and
-  // Ed25519 parts are cut separately).
-  EXPECT_GE(st.gpu_fallbacks, 1u + 1u + 4u);
-  EXPECT_LE(st.gpu_fallbacks, 1u + 2u + 5u);
+  // Every call failed: one per family part of at most 300 checks.
+  size_t calls = 0;
+  for (const BatchMix& m : mixes) calls += gpu_call_sizes(m, 300).size();
+  EXPECT_EQ(st.gpu_fallbacks, calls);
   EXPECT_EQ(st.cpu_checks, 1034u);
   EXPECT_NE(st.last_gpu_error.find("injected fault"), std::string::npos);
   EXPECT_TRUE(v->on_gpu());  // not sticky: the device stays in use
@@ -71,12 +71,15 @@ TEST(VerifierFallback, FailedCallsAreRedoneOnTheCpu) {
 TEST(VerifierFallback, AStickyFaultMidBatchMovesTheRestToTheCpu) {
   // The first two calls succeed, the third faults and the device is gone.
   auto v = make_verifier(emulated_options(), make_failing_verify_device(/*sticky=*/true, /*fail_after=*/2));
-  check_corruptions_found(*v, test_seed(), {1000});
+  std::vector<BatchMix> mixes;
+  check_corruptions_found(*v, test_seed(), {1000}, &mixes);
   const VerifierStats st = v->stats();
+  const std::vector<size_t> calls = gpu_call_sizes(mixes.at(0), 300);
+  ASSERT_GE(calls.size(), 4u);
   EXPECT_EQ(st.gpu_calls, 2u);
   EXPECT_EQ(st.gpu_fallbacks, 1u);
-  EXPECT_LE(st.gpu_checks, 600u);  // two calls of at most 300
-  EXPECT_EQ(st.gpu_checks + st.cpu_checks, 1000u);  // the failed call and all after it on the CPU
+  EXPECT_EQ(st.gpu_checks, calls[0] + calls[1]);
+  EXPECT_EQ(st.cpu_checks, 1000u - calls[0] - calls[1]);  // the failed call and all after it
   EXPECT_FALSE(v->on_gpu());
   EXPECT_NE(v->description().find("failed"), std::string::npos) << v->description();
   check_generated(*v, test_seed(), 50);  // later batches: CPU only, still right
@@ -134,10 +137,11 @@ TEST(VerifierFaultInjection, ATransientFaultIsRedoneOnTheCpu) {
   std::unique_ptr<Verifier> v = create_with_faults("device=emulated,fail_from=2,fail_count=1");
   ASSERT_TRUE(v);
   EXPECT_NE(v->description().find("emulated (fault injection)"), std::string::npos) << v->description();
-  check_corruptions_found(*v, test_seed(), {1000});  // four or five calls of at most 300
+  std::vector<BatchMix> mixes;
+  check_corruptions_found(*v, test_seed(), {1000}, &mixes);
   const VerifierStats st = v->stats();
   EXPECT_EQ(st.gpu_fallbacks, 1u);
-  EXPECT_GE(st.gpu_calls, 3u);
+  EXPECT_EQ(st.gpu_calls, gpu_call_sizes(mixes.at(0), 300).size() - 1);
   EXPECT_NE(st.last_gpu_error.find("injected fault in device call 2"), std::string::npos) << st.last_gpu_error;
   EXPECT_TRUE(v->on_gpu());
 }
@@ -183,12 +187,19 @@ TEST(VerifierMultiGpu, EmulatedDevicesShareEachCall) {
 TEST(VerifierMultiGpu, AStickyFaultOnOneGpuLeavesTheOthers) {
   std::unique_ptr<Verifier> v = create_with_faults("device=emulated,devices=3,fail_from=2,sticky");
   ASSERT_TRUE(v);
-  check_corruptions_found(*v, test_seed(), {1000, 1000});
+  std::vector<BatchMix> mixes;
+  check_corruptions_found(*v, test_seed(), {1000, 1000}, &mixes);
+  std::vector<size_t> calls;
+  for (const BatchMix& m : mixes) {
+    const std::vector<size_t> c = gpu_call_sizes(m, 300);
+    calls.insert(calls.end(), c.begin(), c.end());
+  }
   const VerifierStats st = v->stats();
   EXPECT_EQ(st.gpu_fallbacks, 1u);
   EXPECT_NE(st.last_gpu_error.find("injected fault"), std::string::npos) << st.last_gpu_error;
-  EXPECT_GT(st.gpu_calls, 2u);  // calls after the fault, on the two left
-  EXPECT_EQ(st.gpu_checks + st.cpu_checks, 2000u);
+  EXPECT_EQ(st.gpu_calls, calls.size() - 1);  // all but the second, the later ones on the two left
+  EXPECT_EQ(st.cpu_checks, calls.at(1));
+  EXPECT_EQ(st.gpu_checks, 2000u - calls.at(1));
   EXPECT_TRUE(v->on_gpu());
 }
 
