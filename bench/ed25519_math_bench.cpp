@@ -12,45 +12,13 @@
 #include "ed25519/b_table.hpp"
 #include "ed25519_prepare.hpp"
 #include "sha512/sha512_core.hpp"
+#include "kernel_math_common.hpp"
 #include "sig_fixtures.hpp"
 
 namespace vigil_bench {
 namespace {
 
 using namespace vigil::ed25519;
-
-Fe random_fe(std::mt19937_64& rng) {
-  Fe a;
-  for (auto& l : a.n) l = static_cast<uint32_t>(rng());
-  return fe_normalized(a);
-}
-
-void fe_mul_bench(benchmark::State& state) {
-  std::mt19937_64 rng(1);
-  Fe a = random_fe(rng), b = random_fe(rng);
-  for (auto _ : state) {
-    a = fe_mul(a, b);
-    benchmark::DoNotOptimize(a);
-  }
-}
-
-void fe_sqr_bench(benchmark::State& state) {
-  std::mt19937_64 rng(2);
-  Fe a = random_fe(rng);
-  for (auto _ : state) {
-    a = fe_sqr(a);
-    benchmark::DoNotOptimize(a);
-  }
-}
-
-void fe_inv_bench(benchmark::State& state) {
-  std::mt19937_64 rng(3);
-  Fe a = random_fe(rng);
-  for (auto _ : state) {
-    a = fe_inv(a);
-    benchmark::DoNotOptimize(a);
-  }
-}
 
 void sc_reduce_bench(benchmark::State& state) {
   std::mt19937_64 rng(4);
@@ -89,29 +57,18 @@ void double_scalarmult_bench(benchmark::State& state) {
 
 void kernel_verify(benchmark::State& state, vigil::Scheme scheme) {
   const SigPool& pool = sig_pool(scheme);
-  size_t i = 0, ok = 0;
-  for (auto _ : state) {
-    ok += vigil::verify_ed25519_on_host(pool.checks[i]);
-    i = (i + 1) % pool.checks.size();
-  }
-  if (ok != static_cast<size_t>(state.iterations())) state.SkipWithError("a valid signature failed");
-  state.SetItemsProcessed(state.iterations());
+  pool_verify_bench(state, pool.checks.size(), [&](size_t i) { return vigil::verify_ed25519_on_host(pool.checks[i]); });
 }
 
 void libsodium_verify(benchmark::State& state) {
   const SigPool& pool = sig_pool(vigil::Scheme::kEd25519Strict);
-  size_t i = 0, ok = 0;
-  for (auto _ : state) {
-    ok += library_verify(vigil::Scheme::kEd25519Strict, pool.samples[i]);
-    i = (i + 1) % pool.samples.size();
-  }
-  if (ok != static_cast<size_t>(state.iterations())) state.SkipWithError("a valid signature failed");
-  state.SetItemsProcessed(state.iterations());
+  pool_verify_bench(state, pool.samples.size(),
+                    [&](size_t i) { return library_verify(vigil::Scheme::kEd25519Strict, pool.samples[i]); });
 }
 
-BENCHMARK(fe_mul_bench)->Name("kernel_math/ed25519/fe_mul");
-BENCHMARK(fe_sqr_bench)->Name("kernel_math/ed25519/fe_sqr");
-BENCHMARK(fe_inv_bench)->Name("kernel_math/ed25519/fe_inv");
+BENCHMARK_TEMPLATE(fe_mul_bench, Fe)->Name("kernel_math/ed25519/fe_mul");
+BENCHMARK_TEMPLATE(fe_sqr_bench, Fe)->Name("kernel_math/ed25519/fe_sqr");
+BENCHMARK_TEMPLATE(fe_inv_bench, Fe)->Name("kernel_math/ed25519/fe_inv");
 BENCHMARK(sc_reduce_bench)->Name("kernel_math/ed25519/sc_reduce512");
 BENCHMARK(sha512_bench)->Name("kernel_math/ed25519/sha512_96");
 BENCHMARK(double_scalarmult_bench)->Name("kernel_math/ed25519/double_scalarmult");

@@ -12,6 +12,7 @@
 
 #include "secp256k1/g_tables.hpp"
 #include "secp_prepare.hpp"
+#include "kernel_math_common.hpp"
 #include "sig_fixtures.hpp"
 
 namespace vigil_bench {
@@ -19,66 +20,21 @@ namespace {
 
 using namespace vigil::secp;
 
-Fe random_fe(std::mt19937_64& rng) {
-  Fe a;
-  for (auto& l : a.n) l = static_cast<uint32_t>(rng());
-  return fe_normalized(a);
-}
-
 Scalar random_scalar(std::mt19937_64& rng) {
   uint8_t b[32];
   for (auto& x : b) x = static_cast<uint8_t>(rng());
   return scalar_from_b32(b);
 }
 
-void fe_mul_bench(benchmark::State& state) {
-  std::mt19937_64 rng(1);
-  Fe a = random_fe(rng), b = random_fe(rng);
-  for (auto _ : state) {
-    a = fe_mul(a, b);
-    benchmark::DoNotOptimize(a);
-  }
-  state.SetItemsProcessed(state.iterations());
-}
-
-void fe_sqr_bench(benchmark::State& state) {
-  std::mt19937_64 rng(1);
-  Fe a = random_fe(rng);
-  for (auto _ : state) {
-    a = fe_sqr(a);
-    benchmark::DoNotOptimize(a);
-  }
-  state.SetItemsProcessed(state.iterations());
-}
-
-void fe_inv_bench(benchmark::State& state) {
-  std::mt19937_64 rng(1);
-  Fe a = random_fe(rng);
-  for (auto _ : state) {
-    a = fe_inv(a);
-    benchmark::DoNotOptimize(a);
-  }
-  state.SetItemsProcessed(state.iterations());
-}
-
 void scalar_mul_bench(benchmark::State& state) {
   std::mt19937_64 rng(1);
-  Scalar a = random_scalar(rng), b = random_scalar(rng);
-  for (auto _ : state) {
-    a = scalar_mul(a, b);
-    benchmark::DoNotOptimize(a);
-  }
-  state.SetItemsProcessed(state.iterations());
+  const Scalar b = random_scalar(rng);
+  chain_bench(state, random_scalar(rng), [&](const Scalar& a) { return scalar_mul(a, b); });
 }
 
 void scalar_inv_bench(benchmark::State& state) {
   std::mt19937_64 rng(1);
-  Scalar a = random_scalar(rng);
-  for (auto _ : state) {
-    a = scalar_inv(a);
-    benchmark::DoNotOptimize(a);
-  }
-  state.SetItemsProcessed(state.iterations());
+  chain_bench(state, random_scalar(rng), [](const Scalar& a) { return scalar_inv(a); });
 }
 
 void ecmult_bench(benchmark::State& state) {
@@ -96,29 +52,17 @@ void ecmult_bench(benchmark::State& state) {
 
 void kernel_verify(benchmark::State& state, vigil::Scheme scheme) {
   const SigPool& pool = sig_pool(scheme);
-  size_t i = 0, ok = 0;
-  for (auto _ : state) {
-    ok += vigil::verify_secp_on_host(pool.checks[i]);
-    i = (i + 1) % pool.checks.size();
-  }
-  if (ok != static_cast<size_t>(state.iterations())) state.SkipWithError("a valid signature failed");
-  state.SetItemsProcessed(state.iterations());
+  pool_verify_bench(state, pool.checks.size(), [&](size_t i) { return vigil::verify_secp_on_host(pool.checks[i]); });
 }
 
 void library_verify_bench(benchmark::State& state, vigil::Scheme scheme) {
   const SigPool& pool = sig_pool(scheme);
-  size_t i = 0, ok = 0;
-  for (auto _ : state) {
-    ok += library_verify(scheme, pool.samples[i]);
-    i = (i + 1) % pool.samples.size();
-  }
-  if (ok != static_cast<size_t>(state.iterations())) state.SkipWithError("a valid signature failed");
-  state.SetItemsProcessed(state.iterations());
+  pool_verify_bench(state, pool.samples.size(), [&](size_t i) { return library_verify(scheme, pool.samples[i]); });
 }
 
-BENCHMARK(fe_mul_bench)->Name("kernel_math/fe_mul");
-BENCHMARK(fe_sqr_bench)->Name("kernel_math/fe_sqr");
-BENCHMARK(fe_inv_bench)->Name("kernel_math/fe_inv");
+BENCHMARK_TEMPLATE(fe_mul_bench, Fe)->Name("kernel_math/fe_mul");
+BENCHMARK_TEMPLATE(fe_sqr_bench, Fe)->Name("kernel_math/fe_sqr");
+BENCHMARK_TEMPLATE(fe_inv_bench, Fe)->Name("kernel_math/fe_inv");
 BENCHMARK(scalar_mul_bench)->Name("kernel_math/scalar_mul");
 BENCHMARK(scalar_inv_bench)->Name("kernel_math/scalar_inv");
 BENCHMARK(ecmult_bench)->Name("kernel_math/ecmult");

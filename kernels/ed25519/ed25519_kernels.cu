@@ -15,14 +15,7 @@ __global__ void verify_ed25519_kernel(const ed25519::EdCheck* __restrict__ check
 
 }  // namespace
 
-cudaError_t ed25519_launch_shape(VerifyLaunchShape* out) {
-  int min_grid = 0, threads = 0;
-  cudaError_t e = cudaOccupancyMaxPotentialBlockSize(&min_grid, &threads, verify_ed25519_kernel, 0, 0);
-  if (e != cudaSuccess) return e;
-  out->threads = threads;
-  out->resident_blocks = min_grid;
-  return cudaSuccess;
-}
+cudaError_t ed25519_launch_shape(VerifyLaunchShape* out) { return occupancy_shape(verify_ed25519_kernel, out); }
 
 cudaError_t launch_verify_ed25519(const ed25519::EdCheck* checks, uint32_t n, const uint8_t* arena,
                                   const ed25519::GeNiels* table_b, uint8_t* verdicts, const VerifyLaunchShape& shape,

@@ -20,6 +20,17 @@ struct VerifyLaunchShape {
 cudaError_t secp_launch_shape(VerifyLaunchShape* out);
 cudaError_t ed25519_launch_shape(VerifyLaunchShape* out);
 
+// The shape of one kernel, from the occupancy calculator.
+template <class Kernel>
+inline cudaError_t occupancy_shape(Kernel kernel, VerifyLaunchShape* out) {
+  int min_grid = 0, threads = 0;
+  const cudaError_t e = cudaOccupancyMaxPotentialBlockSize(&min_grid, &threads, kernel, 0, 0);
+  if (e != cudaSuccess) return e;
+  out->threads = threads;
+  out->resident_blocks = min_grid;  // the grid that fills the device at that block size
+  return cudaSuccess;
+}
+
 // The grid for n one-thread items: one thread per item up to a device-full
 // grid (four waves); beyond it, threads stride.
 inline uint32_t verify_grid_blocks(uint32_t n, const VerifyLaunchShape& shape) {

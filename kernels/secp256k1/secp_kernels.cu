@@ -15,14 +15,7 @@ __global__ void verify_secp_kernel(const secp::SecpCheck* __restrict__ checks, u
 
 }  // namespace
 
-cudaError_t secp_launch_shape(VerifyLaunchShape* out) {
-  int min_grid = 0, threads = 0;
-  cudaError_t e = cudaOccupancyMaxPotentialBlockSize(&min_grid, &threads, verify_secp_kernel, 0, 0);
-  if (e != cudaSuccess) return e;
-  out->threads = threads;
-  out->resident_blocks = min_grid;  // the grid that fills the device at that block size
-  return cudaSuccess;
-}
+cudaError_t secp_launch_shape(VerifyLaunchShape* out) { return occupancy_shape(verify_secp_kernel, out); }
 
 cudaError_t launch_verify_secp(const secp::SecpCheck* checks, uint32_t n, const uint8_t* arena,
                                const secp::GTables& tables, uint8_t* verdicts, const VerifyLaunchShape& shape,
