@@ -19,24 +19,28 @@ VIGIL_HD inline uint64_t mul_wide(uint32_t a, uint32_t b) {
 #endif
 }
 
-// t = a * b, the full 512-bit product of two 256-bit values (8 limbs each):
+// t = a * b, the full (N+M)-limb product of an N-limb and an M-limb value:
 // schoolbook by rows, each step a 32x32+32+32 -> 64 multiply-add that cannot
 // overflow.
-VIGIL_HD inline void mul_256(uint32_t t[16], const uint32_t a[8], const uint32_t b[8]) {
+template <int N, int M>
+VIGIL_HD inline void mul_limbs(uint32_t t[N + M], const uint32_t a[N], const uint32_t b[M]) {
 VIGIL_UNROLL
-  for (int i = 0; i < 16; ++i) t[i] = 0;
+  for (int i = 0; i < N + M; ++i) t[i] = 0;
 VIGIL_UNROLL
-  for (int i = 0; i < 8; ++i) {
+  for (int i = 0; i < N; ++i) {
     uint64_t c = 0;
 VIGIL_UNROLL
-    for (int j = 0; j < 8; ++j) {
+    for (int j = 0; j < M; ++j) {
       c += mul_wide(a[i], b[j]) + t[i + j];
       t[i + j] = static_cast<uint32_t>(c);
       c >>= 32;
     }
-    t[i + 8] = static_cast<uint32_t>(c);
+    t[i + M] = static_cast<uint32_t>(c);
   }
 }
+
+// t = a * b for two 256-bit values.
+VIGIL_HD inline void mul_256(uint32_t t[16], const uint32_t a[8], const uint32_t b[8]) { mul_limbs<8, 8>(t, a, b); }
 
 // t = a^2 (512 bits): the 28 cross products once, doubled, plus the 8 squares.
 VIGIL_HD inline void sqr_256(uint32_t t[16], const uint32_t a[8]) {

@@ -63,20 +63,10 @@ VIGIL_UNROLL
 
   // q2 = q1 * mu with q1 = x[7..15]; only limbs 9..17 of q2 (q3) are kept,
   // but the lower ones are needed for their carries.
-  uint32_t q2[18];
+  uint32_t mu[9], q2[18];
 VIGIL_UNROLL
-  for (int i = 0; i < 18; ++i) q2[i] = 0;
-VIGIL_UNROLL
-  for (int i = 0; i < 9; ++i) {
-    uint64_t c = 0;
-VIGIL_UNROLL
-    for (int j = 0; j < 9; ++j) {
-      c += mul_wide(x[7 + i], barrett_mu_limb(j)) + q2[i + j];
-      q2[i + j] = static_cast<uint32_t>(c);
-      c >>= 32;
-    }
-    q2[i + 9] = static_cast<uint32_t>(c);
-  }
+  for (int i = 0; i < 9; ++i) mu[i] = barrett_mu_limb(i);
+  mul_limbs<9, 9>(q2, x + 7, mu);
   const uint32_t* q3 = q2 + 9;  // 9 limbs
 
   // r2 = (q3 * L) mod b^9.
