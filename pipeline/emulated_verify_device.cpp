@@ -1,5 +1,6 @@
 #include "emulated_verify_device.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <mutex>
@@ -36,19 +37,26 @@ Status emulate_ed(std::span<const ed25519::EdCheck> checks, ByteView arena, std:
   return Status::Ok();
 }
 
+// Stateless: any number of calls may run at once.
 class EmulatedVerifyDevice final : public gpu::VerifyDevice {
  public:
+  explicit EmulatedVerifyDevice(unsigned lanes) : lanes_(std::max(1u, lanes)) {}
   const std::string& name() const override { return name_; }
   bool usable() const override { return true; }
-  Status verify_secp(std::span<const secp::SecpCheck> checks, ByteView arena, std::span<uint8_t> verdicts) override {
+  unsigned lanes() const override { return lanes_; }
+  Status verify_secp(std::span<const secp::SecpCheck> checks, ByteView arena, std::span<uint8_t> verdicts,
+                     double* kernel_seconds) override {
+    if (kernel_seconds) *kernel_seconds = 0;
     return emulate_secp(checks, arena, verdicts);
   }
-  Status verify_ed25519(std::span<const ed25519::EdCheck> checks, ByteView arena,
-                        std::span<uint8_t> verdicts) override {
+  Status verify_ed25519(std::span<const ed25519::EdCheck> checks, ByteView arena, std::span<uint8_t> verdicts,
+                        double* kernel_seconds) override {
+    if (kernel_seconds) *kernel_seconds = 0;
     return emulate_ed(checks, arena, verdicts);
   }
 
  private:
+  const unsigned lanes_;
   const std::string name_ = "emulated";
 };
 
@@ -61,18 +69,25 @@ class FaultyVerifyDevice final : public gpu::VerifyDevice {
     std::lock_guard lock(mu_);
     return !broken_ && inner_->usable();
   }
-  double last_kernel_seconds() const override { return inner_->last_kernel_seconds(); }
-  Status verify_secp(std::span<const secp::SecpCheck> checks, ByteView arena, std::span<uint8_t> verdicts) override {
-    return call(verdicts, [&] { return inner_->verify_secp(checks, arena, verdicts); });
+  unsigned lanes() const override { return inner_->lanes(); }
+  gpu::HostAllocator& host_allocator() override { return inner_->host_allocator(); }
+  Status reserve(size_t checks, size_t wire_bytes, size_t arena_bytes) override {
+    return inner_->reserve(checks, wire_bytes, arena_bytes);
   }
-  Status verify_ed25519(std::span<const ed25519::EdCheck> checks, ByteView arena,
-                        std::span<uint8_t> verdicts) override {
-    return call(verdicts, [&] { return inner_->verify_ed25519(checks, arena, verdicts); });
+  Status verify_secp(std::span<const secp::SecpCheck> checks, ByteView arena, std::span<uint8_t> verdicts,
+                     double* kernel_seconds) override {
+    return call(verdicts, kernel_seconds, [&] { return inner_->verify_secp(checks, arena, verdicts, kernel_seconds); });
+  }
+  Status verify_ed25519(std::span<const ed25519::EdCheck> checks, ByteView arena, std::span<uint8_t> verdicts,
+                        double* kernel_seconds) override {
+    return call(verdicts, kernel_seconds,
+                [&] { return inner_->verify_ed25519(checks, arena, verdicts, kernel_seconds); });
   }
 
  private:
   template <class Run>
-  Status call(std::span<uint8_t> verdicts, const Run& run) {
+  Status call(std::span<uint8_t> verdicts, double* kernel_seconds, const Run& run) {
+    if (kernel_seconds) *kernel_seconds = 0;
     if (plan_.delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(plan_.delay_ms));
     uint64_t n;
     {
@@ -105,7 +120,9 @@ bool parse_number(std::string_view text, uint64_t* out) {
 
 }  // namespace
 
-std::unique_ptr<gpu::VerifyDevice> make_emulated_verify_device() { return std::make_unique<EmulatedVerifyDevice>(); }
+std::unique_ptr<gpu::VerifyDevice> make_emulated_verify_device(unsigned lanes) {
+  return std::make_unique<EmulatedVerifyDevice>(lanes);
+}
 
 Status parse_device_fault_plan(std::string_view spec, DeviceFaultPlan* out) {
   DeviceFaultPlan plan;

@@ -14,8 +14,9 @@
 namespace vigil {
 
 // Runs the kernels' per-thread code (kernels/{secp256k1,ed25519}/check.hpp)
-// on the host for every check of a call. Named "emulated".
-std::unique_ptr<gpu::VerifyDevice> make_emulated_verify_device();
+// on the host for every check of a call. Named "emulated". It has `lanes`
+// lanes: that many calls run at once, as on a GPU's streams.
+std::unique_ptr<gpu::VerifyDevice> make_emulated_verify_device(unsigned lanes = 1);
 
 // When and how a device fails, for fault injection. Spelled as
 // comma-separated items, e.g. "device=emulated,fail_from=3,fail_count=1,sticky,delay_ms=2":

@@ -25,7 +25,39 @@ Verifier::Impl::Impl(const VerifierOptions& opts, std::unique_ptr<gpu::VerifyDev
       gpu_min_checks(opts.gpu_min_checks == VerifierOptions::kMeasureCrossover ? 1024 : opts.gpu_min_checks),
       device(std::move(dev)),
       cpu_reason(std::move(reason)),
-      cpu(CpuVerifierOptions{opts.cpu_threads}) {}
+      cpu(CpuVerifierOptions{opts.cpu_threads}) {
+  if (!device) return;
+  for (unsigned i = 0; i < device->lanes(); ++i) {
+    workspaces.push_back(std::make_unique<GpuWorkspace>(&device->host_allocator()));
+    free_workspaces.push_back(workspaces.back().get());
+  }
+}
+
+Status GpuWorkspace::reserve(size_t checks, size_t arena_bytes) {
+  secp_idx.reserve(checks);
+  ed_idx.reserve(checks);
+  cpu_idx.reserve(checks);
+  arena_offset.reserve(checks + 1);
+  for (Status s : {secp_wire.resize(checks), ed_wire.resize(checks), arena.resize(arena_bytes), verdicts.resize(checks)})
+    if (!s.ok()) return s;
+  return Status::Ok();
+}
+
+Verifier::Impl::WorkspaceLease Verifier::Impl::acquire() {
+  std::unique_lock lock(workspace_mu);
+  workspace_cv.wait(lock, [&] { return !free_workspaces.empty(); });
+  GpuWorkspace* ws = free_workspaces.back();
+  free_workspaces.pop_back();
+  return WorkspaceLease{this, ws};
+}
+
+void Verifier::Impl::release(GpuWorkspace* ws) {
+  {
+    std::lock_guard lock(workspace_mu);
+    free_workspaces.push_back(ws);
+  }
+  workspace_cv.notify_one();
+}
 
 std::unique_ptr<Verifier> make_verifier(const VerifierOptions& options, std::unique_ptr<gpu::VerifyDevice> device) {
   return std::make_unique<Verifier>(std::make_unique<Verifier::Impl>(options, std::move(device), ""));
@@ -39,11 +71,12 @@ Status Verifier::Create(const VerifierOptions& options, std::unique_ptr<Verifier
   DeviceFaultPlan plan;
   if (Status s = parse_device_fault_plan(spec, &plan); !s.ok()) return s;
   if (options.gpu_device < -1) return Status::InvalidArgument("gpu_device must be -1 (all) or a device index");
+  if (options.gpu_streams == 0) return Status::InvalidArgument("VerifierOptions::gpu_streams must be >= 1");
   std::vector<std::unique_ptr<gpu::VerifyDevice>> devices;
   std::string reason;
   if (options.backend != Backend::kCpu) {
     if (plan.emulate) {
-      for (uint32_t i = 0; i < plan.devices; ++i) devices.push_back(make_emulated_verify_device());
+      for (uint32_t i = 0; i < plan.devices; ++i) devices.push_back(make_emulated_verify_device(options.gpu_streams));
     } else {
       std::vector<GpuDeviceInfo> gpus;
       Status s = probe_gpus(&gpus);
@@ -54,7 +87,7 @@ Status Verifier::Create(const VerifierOptions& options, std::unique_ptr<Verifier
         for (const GpuDeviceInfo& g : gpus) {
           if (options.gpu_device != -1 && g.index != options.gpu_device) continue;
           std::unique_ptr<gpu::VerifyDevice> d;
-          if (Status o = gpu::open_cuda_verify_device(g.index, &d); o.ok()) {
+          if (Status o = gpu::open_cuda_verify_device(g.index, options.gpu_streams, &d); o.ok()) {
             devices.push_back(std::move(d));
           } else if (first_error.ok()) {
             first_error = o;
@@ -106,6 +139,20 @@ unsigned Verifier::cpu_threads() const { return impl_->cpu.threads(); }
 
 size_t Verifier::gpu_min_checks() const { return impl_->gpu_min_checks; }
 
+unsigned Verifier::gpu_lanes() const { return impl_->device ? static_cast<unsigned>(impl_->workspaces.size()) : 1; }
+
+Status Verifier::reserve(size_t checks) {
+  Impl& m = *impl_;
+  if (!m.device) return Status::Ok();
+  const size_t per_call = std::min(checks, std::max<size_t>(1, m.options.gpu_max_checks));
+  const size_t arena_bytes = per_call * 32;
+  for (size_t i = 0; i < m.workspaces.size(); ++i) {
+    Impl::WorkspaceLease lease = m.acquire();
+    if (Status s = (*lease).reserve(per_call, arena_bytes); !s.ok()) return s;
+  }
+  return m.device->reserve(per_call, std::max(sizeof(secp::SecpCheck), sizeof(ed25519::EdCheck)), arena_bytes);
+}
+
 namespace {
 
 // Which kernel verifies a check on the GPU, if any. A message of 2^32 bytes
@@ -125,51 +172,62 @@ KernelFamily kernel_family(const Check& check) {
 // cores, calls the device, and places the verdicts. False (and the error
 // recorded) if the device call failed; nothing is placed then.
 template <class Wire, class ArenaBytes, class Prepare, class Call>
-bool verify_on_gpu(Verifier::Impl& m, std::span<const Check> checks, std::span<const uint32_t> idx,
-                   std::span<uint8_t> verdicts, std::vector<Wire>& wire, const ArenaBytes& arena_bytes,
+bool verify_on_gpu(Verifier::Impl& m, GpuWorkspace& ws, std::span<const Check> checks, std::span<const uint32_t> idx,
+                   std::span<uint8_t> verdicts, gpu::StagingArray<Wire>& wire, const ArenaBytes& arena_bytes,
                    const Prepare& prepare, const Call& call) {
   const size_t n = idx.size();
-  m.arena_offset.resize(n + 1);
-  m.arena_offset[0] = 0;
-  for (size_t k = 0; k < n; ++k) m.arena_offset[k + 1] = m.arena_offset[k] + arena_bytes(checks[idx[k]]);
-  m.arena.resize(m.arena_offset[n]);
-  wire.resize(n);
-  m.gpu_verdicts.resize(n);
-  m.cpu.pool().parallel_for(n, 256, [&](size_t b, size_t e) {
-    for (size_t k = b; k < e; ++k) prepare(checks[idx[k]], &wire[k], m.arena.data(), m.arena_offset[k]);
-  });
-  Status s = call(std::span<const Wire>(wire), ByteView(m.arena.data(), m.arena.size()), std::span<uint8_t>(m.gpu_verdicts));
-  if (!s.ok()) {
-    ++m.stats.gpu_fallbacks;
-    m.stats.last_gpu_error = s.ToString();
-    return false;
+  ws.arena_offset.resize(n + 1);
+  ws.arena_offset[0] = 0;
+  for (size_t k = 0; k < n; ++k) ws.arena_offset[k + 1] = ws.arena_offset[k] + arena_bytes(checks[idx[k]]);
+  Status s = wire.resize(n);
+  if (s.ok()) s = ws.arena.resize(ws.arena_offset[n]);
+  if (s.ok()) s = ws.verdicts.resize(n);
+  if (s.ok()) {
+    // The wire records and messages are written straight into the device's
+    // host memory: the upload copies nothing more.
+    m.cpu.pool().parallel_for(n, 256, [&](size_t b, size_t e) {
+      for (size_t k = b; k < e; ++k) prepare(checks[idx[k]], &wire[k], ws.arena.data(), ws.arena_offset[k]);
+    });
+    double kernel_seconds = 0;
+    s = call(std::span<const Wire>(wire.span()), ByteView(ws.arena.data(), ws.arena.size()), ws.verdicts.span(),
+             &kernel_seconds);
+    if (s.ok()) {
+      for (size_t k = 0; k < n; ++k) verdicts[idx[k]] = ws.verdicts[k];
+      std::lock_guard lock(m.mu);
+      ++m.stats.gpu_calls;
+      m.stats.gpu_checks += n;
+      m.stats.gpu_kernel_seconds += kernel_seconds;
+      return true;
+    }
   }
-  ++m.stats.gpu_calls;
-  m.stats.gpu_checks += n;
-  m.stats.gpu_kernel_seconds += m.device->last_kernel_seconds();
-  for (size_t k = 0; k < n; ++k) verdicts[idx[k]] = m.gpu_verdicts[k];
-  return true;
+  std::lock_guard lock(m.mu);
+  ++m.stats.gpu_fallbacks;
+  m.stats.last_gpu_error = s.ToString();
+  return false;
 }
 
-bool verify_family_on_gpu(Verifier::Impl& m, KernelFamily family, std::span<const Check> checks,
+bool verify_family_on_gpu(Verifier::Impl& m, GpuWorkspace& ws, KernelFamily family, std::span<const Check> checks,
                           std::span<const uint32_t> idx, std::span<uint8_t> verdicts) {
   gpu::VerifyDevice& dev = *m.device;
   if (family == KernelFamily::kSecp256k1) {
-    return verify_on_gpu(m, checks, idx, verdicts, m.secp_wire, secp_arena_bytes, prepare_secp_check,
-                         [&](std::span<const secp::SecpCheck> w, ByteView a, std::span<uint8_t> v) {
-                           return dev.verify_secp(w, a, v);
+    return verify_on_gpu(m, ws, checks, idx, verdicts, ws.secp_wire, secp_arena_bytes, prepare_secp_check,
+                         [&](std::span<const secp::SecpCheck> w, ByteView a, std::span<uint8_t> v, double* t) {
+                           return dev.verify_secp(w, a, v, t);
                          });
   }
-  return verify_on_gpu(m, checks, idx, verdicts, m.ed_wire, ed25519_arena_bytes, prepare_ed_check,
-                       [&](std::span<const ed25519::EdCheck> w, ByteView a, std::span<uint8_t> v) {
-                         return dev.verify_ed25519(w, a, v);
+  return verify_on_gpu(m, ws, checks, idx, verdicts, ws.ed_wire, ed25519_arena_bytes, prepare_ed_check,
+                       [&](std::span<const ed25519::EdCheck> w, ByteView a, std::span<uint8_t> v, double* t) {
+                         return dev.verify_ed25519(w, a, v, t);
                        });
 }
 
 // Verifies checks[idx[k]] for every k on the CPU pool.
 void verify_on_cpu(Verifier::Impl& m, std::span<const Check> checks, std::span<const uint32_t> idx,
                    std::span<uint8_t> verdicts) {
-  m.stats.cpu_checks += idx.size();
+  {
+    std::lock_guard lock(m.mu);
+    m.stats.cpu_checks += idx.size();
+  }
   m.cpu.pool().parallel_for(idx.size(), 4, [&](size_t b, size_t e) {
     for (size_t k = b; k < e; ++k) verdicts[idx[k]] = verify_check(checks[idx[k]]) ? 1 : 0;
   });
@@ -191,12 +249,17 @@ size_t measure_crossover(Verifier::Impl& m) {
   std::vector<uint8_t> verdicts(most);
   using Clock = std::chrono::steady_clock;
   const auto seconds_since = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
-  const VerifierStats before = m.stats;
+  Verifier::Impl::WorkspaceLease ws = m.acquire();
+  VerifierStats before;
+  {
+    std::lock_guard lock(m.mu);
+    before = m.stats;
+  }
   const size_t crossover = find_crossover(
       crossover_sizes(),
       [&](size_t n) {
         const auto t0 = Clock::now();
-        const bool ok = verify_family_on_gpu(m, KernelFamily::kSecp256k1, std::span<const Check>(checks).first(n),
+        const bool ok = verify_family_on_gpu(m, *ws, KernelFamily::kSecp256k1, std::span<const Check>(checks).first(n),
                                              std::span<const uint32_t>(idx).first(n), verdicts);
         return ok ? seconds_since(t0) : -1.0;
       },
@@ -206,6 +269,7 @@ size_t measure_crossover(Verifier::Impl& m) {
         return ok ? seconds_since(t0) : -1.0;
       });
   // The measurement's own calls are not the caller's work; a failure stays visible.
+  std::lock_guard lock(m.mu);
   const VerifierStats after = m.stats;
   m.stats = before;
   m.stats.gpu_fallbacks = after.gpu_fallbacks;
@@ -218,7 +282,6 @@ Status Verifier::verify(std::span<const Check> checks, std::span<uint8_t> verdic
     return Status::InvalidArgument("verify: " + std::to_string(checks.size()) + " checks but " +
                                    std::to_string(verdicts.size()) + " verdict slots");
   if (checks.size() > UINT32_MAX) return Status::InvalidArgument("verify: more than 2^32 - 1 checks in one batch");
-  std::lock_guard lock(impl_->mu);
   Impl& m = *impl_;
   const bool gpu_ready = m.device && m.device->usable();
   size_t gpu_count = 0;
@@ -226,12 +289,20 @@ Status Verifier::verify(std::span<const Check> checks, std::span<uint8_t> verdic
     for (const Check& c : checks) gpu_count += kernel_family(c) != KernelFamily::kNone;
   }
   if (!gpu_ready || gpu_count == 0 || gpu_count < m.gpu_min_checks) {
-    m.stats.cpu_checks += checks.size();
+    {
+      std::lock_guard lock(m.mu);
+      m.stats.cpu_checks += checks.size();
+    }
     return m.cpu.verify(checks, verdicts);
   }
   // Each family's checks go to the GPU in calls of at most gpu_max_checks;
   // the rest (and any call that fails) to the CPU.
-  std::vector<uint32_t> secp_idx, ed_idx, cpu_idx;
+  Impl::WorkspaceLease lease = m.acquire();
+  GpuWorkspace& ws = *lease;
+  std::vector<uint32_t>&secp_idx = ws.secp_idx, &ed_idx = ws.ed_idx, &cpu_idx = ws.cpu_idx;
+  secp_idx.clear();
+  ed_idx.clear();
+  cpu_idx.clear();
   for (uint32_t i = 0; i < checks.size(); ++i) {
     switch (kernel_family(checks[i])) {
       case KernelFamily::kSecp256k1: secp_idx.push_back(i); break;
@@ -243,7 +314,7 @@ Status Verifier::verify(std::span<const Check> checks, std::span<uint8_t> verdic
   for (auto [family, idx] : {std::pair{KernelFamily::kSecp256k1, &secp_idx}, std::pair{KernelFamily::kEd25519, &ed_idx}}) {
     for (size_t begin = 0; begin < idx->size(); begin += per_call) {
       std::span<const uint32_t> part = std::span<const uint32_t>(*idx).subspan(begin, std::min(per_call, idx->size() - begin));
-      if (!(m.device->usable() && verify_family_on_gpu(m, family, checks, part, verdicts)))
+      if (!(m.device->usable() && verify_family_on_gpu(m, ws, family, checks, part, verdicts)))
         verify_on_cpu(m, checks, part, verdicts);
     }
   }

@@ -3,6 +3,7 @@
 // that fails on purpose).
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -13,22 +14,49 @@
 
 namespace vigil {
 
+// What one GPU-bound verify() call works in, kept between calls: the
+// batch's partition by kernel family and the buffers the device reads and
+// writes, in the device's host memory (page-locked on a CUDA device), filled
+// by the preparation in place. One per device lane.
+struct GpuWorkspace {
+  explicit GpuWorkspace(gpu::HostAllocator* alloc)
+      : secp_wire(alloc), ed_wire(alloc), arena(alloc), verdicts(alloc) {}
+  Status reserve(size_t checks, size_t arena_bytes);
+
+  std::vector<uint32_t> secp_idx, ed_idx, cpu_idx;  // batch positions per family
+  std::vector<uint64_t> arena_offset;               // message offsets of one device call
+  gpu::StagingArray<secp::SecpCheck> secp_wire;
+  gpu::StagingArray<ed25519::EdCheck> ed_wire;
+  gpu::StagingArray<uint8_t> arena, verdicts;
+};
+
 struct Verifier::Impl {
   Impl(const VerifierOptions& options, std::unique_ptr<gpu::VerifyDevice> device, std::string cpu_reason);
+
+  // Takes a free workspace (waiting for one while all are in use); the
+  // lease gives it back.
+  struct WorkspaceLease {
+    Impl* m;
+    GpuWorkspace* ws;
+    ~WorkspaceLease() { m->release(ws); }
+    GpuWorkspace& operator*() const { return *ws; }
+  };
+  WorkspaceLease acquire();
+  void release(GpuWorkspace* ws);
 
   const VerifierOptions options;
   size_t gpu_min_checks;  // options.gpu_min_checks, or the measured crossover
   std::unique_ptr<gpu::VerifyDevice> device;  // null: CPU only
   std::string cpu_reason;                     // why there is no device, for description()
   CpuVerifier cpu;                            // the CPU path, the fallback, and its pool prepares GPU batches
-  mutable std::mutex mu;                      // serializes calls and guards stats
+  mutable std::mutex mu;                      // guards stats
   VerifierStats stats;
-  // Workspace of the GPU path, kept between calls.
-  std::vector<uint32_t> gpu_index;  // batch position of each GPU check
-  std::vector<uint64_t> arena_offset;
-  std::vector<secp::SecpCheck> secp_wire;
-  std::vector<ed25519::EdCheck> ed_wire;
-  std::vector<uint8_t> arena, gpu_verdicts;
+  // One workspace per device lane (declared after the device, whose memory
+  // they hold, so that they are freed first).
+  std::vector<std::unique_ptr<GpuWorkspace>> workspaces;
+  std::mutex workspace_mu;
+  std::condition_variable workspace_cv;
+  std::vector<GpuWorkspace*> free_workspaces;
 };
 
 // Times m.device against m.cpu on ECDSA checks signed for the purpose (1,024

@@ -3,7 +3,7 @@
 
 namespace vigil::gpu {
 
-Status open_cuda_verify_device(int, std::unique_ptr<VerifyDevice>*) {
+Status open_cuda_verify_device(int, unsigned, std::unique_ptr<VerifyDevice>*) {
   return Status::NotSupported("this build of vigil has no GPU kernels (built without CUDA)");
 }
 

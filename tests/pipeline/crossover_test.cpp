@@ -73,12 +73,12 @@ class InstantDevice final : public gpu::VerifyDevice {
  public:
   const std::string& name() const override { return name_; }
   bool usable() const override { return true; }
-  Status verify_secp(std::span<const secp::SecpCheck>, ByteView, std::span<uint8_t> verdicts) override {
+  Status verify_secp(std::span<const secp::SecpCheck>, ByteView, std::span<uint8_t> verdicts, double*) override {
     ++calls;
     std::fill(verdicts.begin(), verdicts.end(), 1);
     return Status::Ok();
   }
-  Status verify_ed25519(std::span<const ed25519::EdCheck>, ByteView, std::span<uint8_t> verdicts) override {
+  Status verify_ed25519(std::span<const ed25519::EdCheck>, ByteView, std::span<uint8_t> verdicts, double*) override {
     std::fill(verdicts.begin(), verdicts.end(), 1);
     return Status::Ok();
   }

@@ -129,13 +129,14 @@ class GatedDevice final : public gpu::VerifyDevice {
       : inner_(std::move(inner)), gate_(std::move(gate)) {}
   const std::string& name() const override { return inner_->name(); }
   bool usable() const override { return inner_->usable(); }
-  Status verify_secp(std::span<const secp::SecpCheck> c, ByteView a, std::span<uint8_t> v) override {
+  unsigned lanes() const override { return inner_->lanes(); }
+  Status verify_secp(std::span<const secp::SecpCheck> c, ByteView a, std::span<uint8_t> v, double* t) override {
     gate_->pass();
-    return inner_->verify_secp(c, a, v);
+    return inner_->verify_secp(c, a, v, t);
   }
-  Status verify_ed25519(std::span<const ed25519::EdCheck> c, ByteView a, std::span<uint8_t> v) override {
+  Status verify_ed25519(std::span<const ed25519::EdCheck> c, ByteView a, std::span<uint8_t> v, double* t) override {
     gate_->pass();
-    return inner_->verify_ed25519(c, a, v);
+    return inner_->verify_ed25519(c, a, v, t);
   }
 
  private:

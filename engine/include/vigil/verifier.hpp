@@ -42,6 +42,10 @@ struct VerifierOptions {
   // secp256k1, 112 for Ed25519, plus the messages); larger batches are cut
   // into calls of this size.
   size_t gpu_max_checks = size_t{1} << 20;
+  // CUDA streams per GPU, each with its own device workspace and page-locked
+  // host buffers: that many verify() calls use the GPU at once, one's
+  // uploads and downloads overlapping another's kernels. Must be >= 1.
+  unsigned gpu_streams = 3;
   // Fault injection, to test how a node copes with a failing or slow GPU --
   // on any machine, with "device=emulated" (the kernels' code run on the
   // host stands in for the GPU). Comma-separated items: device=emulated,
@@ -62,7 +66,10 @@ struct VerifierStats {
   double gpu_kernel_seconds = 0;  // kernel time of the successful GPU calls (transfers excluded)
 };
 
-// Safe to call from several threads; calls are answered one at a time.
+// Safe to call from several threads. Calls run concurrently: up to
+// gpu_lanes() of them on the GPU at once (each with its own stream and
+// workspace; more wait for one), and the CPU work of concurrent calls shares
+// one worker pool, whose loops run one after another.
 class Verifier {
  public:
   struct Impl;
@@ -82,6 +89,14 @@ class Verifier {
   // when options.gpu_min_checks was kMeasureCrossover; SIZE_MAX: the GPU was
   // never faster, so it is not used).
   size_t gpu_min_checks() const;
+  // How many calls can use the GPU at once: VerifierOptions::gpu_streams
+  // with a GPU, 1 without (the CPU pool runs one loop at a time anyway).
+  unsigned gpu_lanes() const;
+  // Sizes the GPU path's workspaces (page-locked host buffers and device
+  // memory, for every lane) for batches of up to `checks` checks with 32-byte
+  // messages now, so that such batches allocate nothing later. A no-op
+  // without a GPU. DeviceError if the memory cannot be had.
+  Status reserve(size_t checks);
 
   // verdicts[i] = 1 if checks[i] is valid, 0 if not: the verdict of
   // verify_check(checks[i]). InvalidArgument, with nothing written, if the
