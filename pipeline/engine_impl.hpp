@@ -2,6 +2,9 @@
 // Verifier with a substitute device (emulated, failing, slow or gated).
 #pragma once
 
+#include <atomic>
+#include <boost/lockfree/queue.hpp>
+#include <boost/lockfree/spsc_queue.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -11,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "doorbell.hpp"
 #include "vigil/engine.hpp"
 
 namespace vigil {
@@ -26,7 +30,19 @@ struct Engine::Impl {
   };
   enum class Flush { kSize, kDeadline, kRequest, kBackpressure, kShutdown };
 
-  // Starts the collector thread.
+  // One batch on its way through the stages. A fixed set circulates
+  // (free -> collector -> verify thread -> deliverer -> free); the vectors
+  // keep their capacity from one trip to the next.
+  struct Batch {
+    uint64_t seq = 0;  // cut order: results are delivered in it
+    std::vector<Submission> subs;
+    std::vector<Check> merged;      // the submissions' checks concatenated
+    std::vector<uint8_t> verdicts;  // merged's
+    Status status;
+    size_t checks = 0;
+  };
+
+  // Starts the collector, verify and delivery threads.
   Impl(const EngineOptions& options, std::unique_ptr<Verifier> verifier);
 
   // submit()'s body: queues, blocks for room, or refuses (shutdown).
@@ -35,42 +51,47 @@ struct Engine::Impl {
 
   const EngineOptions options;
   const std::unique_ptr<Verifier> verifier;
+  const unsigned depth;  // verify threads
 
-  // Everything below is guarded by mu. One mutex is enough: producers hold it
-  // only to append, the collector only to cut a batch; verification and the
+  // Guarded by mu: the submission queue, the backpressure count and the
+  // stats. Producers hold it only to append, the collector to cut a batch,
+  // the other stages for a few counter updates; verification and the
   // callbacks run outside it.
   mutable std::mutex mu;
   std::condition_variable work_cv;  // collector: new work, flush, blocked producer, stop
   std::condition_variable room_cv;  // producers: pending checks fell, stop
   std::deque<Submission> queue;
   size_t queued_checks = 0;   // checks in `queue`
-  size_t pending_checks = 0;  // queued or being verified: what backpressure bounds
+  size_t pending_checks = 0;  // queued, being verified or awaiting delivery: what backpressure bounds
   size_t blocked = 0;         // producers waiting for room
   uint64_t next_seq = 0;
   uint64_t flush_before = 0;  // flush(): submissions with seq below this go now
   bool stopping = false;
-  std::thread::id deliverer_id;     // the thread that runs the callbacks
-  // Verified batches waiting for their callbacks, in batch order. Their
-  // checks still count in pending_checks: backpressure covers slow callbacks.
-  struct Delivery {
-    std::vector<Submission> batch;
-    std::vector<uint8_t> verdicts;  // the merged batch's
-    Status status;
-    size_t checks = 0;
-  };
-  std::deque<Delivery> deliveries;
-  std::condition_variable delivery_cv;  // deliverer: a batch verified, or the collector finished
-  bool collector_done = false;
   EngineStats stats;  // verifier stats are copied in after each batch, so
                       // stats() never waits for a verification in progress
 
+  // The stages' hand-offs: lock-free, bounded by the number of batches.
+  std::vector<std::unique_ptr<Batch>> batches;  // all of them
+  boost::lockfree::queue<Batch*, boost::lockfree::fixed_sized<true>> free_batches;
+  boost::lockfree::queue<Batch*, boost::lockfree::fixed_sized<true>> to_verify;
+  // One per verify thread, in that thread's order (increasing seq).
+  std::vector<std::unique_ptr<boost::lockfree::spsc_queue<Batch*>>> verified;
+  Doorbell free_bell, verify_bell, deliver_bell;
+  std::atomic<bool> collector_done{false};
+  std::atomic<unsigned> verifiers_done{0};
+  std::atomic<std::thread::id> deliverer_id{};  // the thread that runs the callbacks
+
   std::mutex join_mu;  // one shutdown() joins
-  std::thread collector;  // cuts batches and verifies them
-  std::thread deliverer;  // runs the callbacks, so the next batch need not wait for them
+  std::thread collector;               // cuts batches
+  std::vector<std::thread> verifiers;  // verify them, `depth` at once
+  std::thread deliverer;               // runs the callbacks in batch order
 
  private:
-  void run();
+  void collect();
+  void verify_stage(unsigned index);
   void deliver();
+  void verify_batch(Batch& b);
+  void deliver_batch(Batch& b);
   bool wait_for_batch(std::unique_lock<std::mutex>& lock, Flush* why);
   size_t take_batch(std::vector<Submission>* batch, Flush why);
 };

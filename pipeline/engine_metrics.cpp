@@ -82,6 +82,32 @@ std::string prometheus_text(const EngineStats& s, std::string_view prefix) {
   seconds_histogram("verdict_latency_seconds", "From a submission's acceptance to its verdicts (sum estimated).",
                     s.verdict_latency_us);
   w.metric("max_pending_checks", "gauge", "The most checks queued or in flight at once.", d(s.max_pending_checks));
+  w.metric("pending_checks", "gauge", "Checks queued, being verified or awaiting delivery now.", d(s.pending_checks));
+  w.metric("pipeline_depth", "gauge", "Batches verified at once (verify threads).", d(s.pipeline_depth));
+  w.header("stage_batches", "gauge", "Batches now in each stage of the pipeline.");
+  const std::pair<const char*, uint64_t> stages[] = {{"awaiting_verify", s.batches_awaiting_verify},
+                                                     {"verifying", s.batches_verifying},
+                                                     {"awaiting_delivery", s.batches_awaiting_delivery}};
+  for (const auto& [stage, count] : stages) w.sample("stage_batches", std::string("{stage=\"") + stage + "\"}", d(count));
+  w.metric("queued_submissions", "gauge", "Accepted submissions not yet in a batch.", d(s.queued_submissions));
+  // Queue depths as each batch found them: le = k batches ahead of it.
+  const auto depth_histogram = [&](const char* name, const char* help, const std::array<uint64_t, 16>& b) {
+    w.header(name, "histogram", help);
+    uint64_t count = 0;
+    double sum = 0;  // exact but for the last bucket, counted at its lower bound
+    for (size_t k = 0; k < b.size(); ++k) {
+      count += b[k];
+      sum += static_cast<double>(b[k] * k);
+      if (k + 1 < b.size()) w.sample(std::string(name) + "_bucket", "{le=\"" + std::to_string(k) + "\"}", d(count));
+    }
+    w.sample(std::string(name) + "_bucket", "{le=\"+Inf\"}", d(count));
+    w.sample(std::string(name) + "_sum", "", sum);
+    w.sample(std::string(name) + "_count", "", d(count));
+  };
+  depth_histogram("verify_queue_depth", "Batches awaiting or in verification ahead of each batch when it was cut.",
+                  s.verify_queue_depth);
+  depth_histogram("delivery_queue_depth", "Batches awaiting delivery ahead of each batch when it was verified.",
+                  s.delivery_queue_depth);
   w.metric("blocked_submits_total", "counter", "submit() calls that waited for room (backpressure).", d(s.blocked_submits));
   const VerifierStats& v = s.verifier;
   w.metric("gpu_calls_total", "counter", "Successful GPU verification calls.", d(v.gpu_calls));

@@ -242,6 +242,33 @@ TEST(CApi, EngineDeliversEachOwnerItsVerdicts) {
   vigil_engine_destroy(nullptr);
 }
 
+// The fields added to vigil_engine_options after the first release: a caller
+// built against the older struct (struct_size without them) gets the
+// defaults; out-of-range values are refused with a status.
+TEST(CApi, EnginePipelineOptionsAndOlderStructs) {
+  vigil_engine_options o;
+  vigil_engine_options_init(&o);
+  EXPECT_EQ(o.pipeline_depth, 0u);
+  EXPECT_EQ(o.gpu_streams, 3u);
+  o.verifier.backend = VIGIL_BACKEND_CPU;
+  vigil_engine* engine = nullptr;
+  o.pipeline_depth = 1000;
+  EXPECT_EQ(vigil_engine_create(&o, &engine), VIGIL_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(vigil_last_error()).find("pipeline_depth"), std::string::npos) << vigil_last_error();
+  o.pipeline_depth = 0;
+  o.gpu_streams = 0;
+  EXPECT_EQ(vigil_engine_create(&o, &engine), VIGIL_INVALID_ARGUMENT);
+  EXPECT_EQ(engine, nullptr);
+  // The older, shorter struct: the garbage in the new fields is not read.
+  o.struct_size = offsetof(vigil_engine_options, pipeline_depth);
+  o.pipeline_depth = 1000;
+  ASSERT_EQ(vigil_engine_create(&o, &engine), VIGIL_OK) << vigil_last_error();
+  std::vector<char> metrics(vigil_engine_metrics(engine, nullptr, 0) + 1);
+  vigil_engine_metrics(engine, metrics.data(), metrics.size());
+  EXPECT_NE(std::string(metrics.data()).find("vigil_engine_pipeline_depth 1\n"), std::string::npos) << metrics.data();
+  vigil_engine_destroy(engine);
+}
+
 TEST(CApi, HashesAndMerkleRootsMatchTheCppApi) {
   vigil_hasher_options o;
   vigil_hasher_options_init(&o);

@@ -4,6 +4,14 @@
 // cores); a delivery thread hands each submission its own slice of the
 // verdicts, so the next batch is verified while the callbacks run.
 //
+// The stages form a pipeline: collector -> pipeline_depth verify threads ->
+// deliverer, exchanging batches through bounded lock-free queues (a fixed
+// set of batch buffers circulates, so nothing is allocated per batch once
+// they have grown). With a GPU each verify thread has its own CUDA stream
+// and page-locked buffers: one batch's preparation, upload and download
+// overlap the next one's kernel. Results are delivered in batch order
+// whichever batch finishes first.
+//
 // A batch is flushed when it is full (max_batch_checks), when its oldest
 // submission has waited flush_deadline, when flush() asks, when producers are
 // blocked by backpressure (waiting longer cannot fill it), or at shutdown.
@@ -44,6 +52,10 @@ struct EngineOptions {
   // submit() blocks while more checks than this would be queued or in flight.
   // Must be > 0.
   size_t max_pending_checks = size_t{1} << 20;
+  // Batches verified at once, each by its own thread on its own GPU stream.
+  // 0 (default): the Verifier's gpu_lanes() -- VerifierOptions::gpu_streams
+  // with a GPU, 1 without (CPU batches share one worker pool).
+  unsigned pipeline_depth = 0;
 };
 
 struct VerifyResult {
@@ -68,6 +80,19 @@ struct EngineStats {
   uint64_t flushes_at_shutdown = 0;      // the drain of shutdown()
   uint64_t max_pending_checks = 0;       // the most checks queued or in flight at once
   uint64_t blocked_submits = 0;          // submit() calls that had to wait for room
+  // Queue depths now (gauges) ...
+  uint64_t pending_checks = 0;             // checks queued, being verified or awaiting delivery
+  uint64_t queued_submissions = 0;         // accepted, not yet in a batch
+  uint64_t batches_awaiting_verify = 0;    // cut, waiting for a verify thread
+  uint64_t batches_verifying = 0;          // in a Verifier call
+  uint64_t batches_awaiting_delivery = 0;  // verified, callbacks not yet run
+  uint32_t pipeline_depth = 0;             // verify threads
+  // ... and as seen by each batch: verify_queue_depth[k] counts batches that,
+  // when cut, found k batches (the last bucket: k or more) awaiting or in
+  // verification ahead of them; delivery_queue_depth[k] those that, once
+  // verified, found k batches awaiting delivery.
+  std::array<uint64_t, 16> verify_queue_depth{};
+  std::array<uint64_t, 16> delivery_queue_depth{};
   // Stage times, in power-of-two buckets of microseconds: [k] counts
   // [2^k, 2^(k+1)) us (bucket 0 also holds 0 and 1 us).
   std::array<uint64_t, 32> queue_wait_us{};       // per submission: accepted -> its batch starts

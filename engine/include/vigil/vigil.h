@@ -144,6 +144,11 @@ typedef struct vigil_engine_options {
   uint64_t max_batch_checks;      /* a batch is sent when it holds this many checks (default 65536) */
   uint64_t flush_deadline_us;     /* ... or when its oldest submission has waited this long (default 500) */
   uint64_t max_pending_checks;    /* submit blocks while more would be queued or in flight (default 2^20) */
+  /* Added after the first release (a shorter struct_size leaves the defaults).
+   * The embedded vigil_verifier_options keeps its size, so options for the
+   * engine's verifier that came later are here. */
+  uint32_t pipeline_depth;        /* batches verified at once; 0 (default): one per GPU stream, 1 without a GPU */
+  uint32_t gpu_streams;           /* CUDA streams per GPU (default 3); must be >= 1 */
 } vigil_engine_options;
 
 void vigil_engine_options_init(vigil_engine_options* options);

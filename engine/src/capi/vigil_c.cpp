@@ -262,6 +262,8 @@ void vigil_engine_options_init(vigil_engine_options* options) {
   o.max_batch_checks = d.max_batch_checks;
   o.flush_deadline_us = static_cast<uint64_t>(d.flush_deadline.count());
   o.max_pending_checks = d.max_pending_checks;
+  o.pipeline_depth = d.pipeline_depth;
+  o.gpu_streams = d.verifier.gpu_streams;
   *options = o;
 }
 
@@ -282,6 +284,8 @@ vigil_status vigil_engine_create(const vigil_engine_options* options, vigil_engi
     eo.max_batch_checks = o.max_batch_checks;
     eo.flush_deadline = std::chrono::microseconds(static_cast<int64_t>(o.flush_deadline_us));
     eo.max_pending_checks = o.max_pending_checks;
+    eo.pipeline_depth = o.pipeline_depth;
+    eo.verifier.gpu_streams = o.gpu_streams;
     auto e = std::make_unique<vigil_engine>();
     if (vigil_status s = from_status(vigil::Engine::Create(eo, &e->impl)); s != VIGIL_OK) return s;
     *out = e.release();
