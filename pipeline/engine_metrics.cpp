@@ -43,6 +43,11 @@ std::string prometheus_text(const EngineStats& s, std::string_view prefix) {
   w.metric("submissions_total", "counter", "Accepted submissions.", d(s.submissions));
   w.metric("checks_total", "counter", "Checks in accepted submissions.", d(s.checks));
   w.metric("rejected_submissions_total", "counter", "Submissions refused because shutdown had begun.", d(s.rejected));
+  w.metric("hash_jobs_total", "counter", "Accepted hash jobs.", d(s.hash_jobs));
+  w.metric("hash_messages_total", "counter", "Messages in accepted hash jobs.", d(s.hash_messages));
+  w.metric("merkle_jobs_total", "counter", "Accepted Merkle jobs.", d(s.merkle_jobs));
+  w.metric("merkle_leaves_total", "counter", "Leaves in accepted Merkle jobs.", d(s.merkle_leaves));
+  w.metric("hasher_calls_total", "counter", "Hasher calls made for the batches' hash and Merkle jobs.", d(s.hasher_calls));
   w.header("flushes_total", "counter", "Batches sent to the verifier, by why they were sent.");
   const std::pair<const char*, uint64_t> reasons[] = {{"size", s.flushes_by_size},
                                                       {"deadline", s.flushes_by_deadline},
@@ -115,6 +120,11 @@ std::string prometheus_text(const EngineStats& s, std::string_view prefix) {
   w.metric("cpu_checks_total", "counter", "Checks verified on the CPU, fallbacks included.", d(v.cpu_checks));
   w.metric("gpu_fallbacks_total", "counter", "GPU calls that failed and were redone on the CPU.", d(v.gpu_fallbacks));
   w.metric("gpu_kernel_seconds_total", "counter", "Kernel time of the successful GPU calls.", v.gpu_kernel_seconds);
+  const HasherStats& h = s.hasher;
+  w.metric("hasher_gpu_calls_total", "counter", "Hasher calls answered by the GPU.", d(h.gpu_calls));
+  w.metric("hasher_cpu_calls_total", "counter", "Hasher calls answered by the CPU, fallbacks included.", d(h.cpu_calls));
+  w.metric("hasher_gpu_fallbacks_total", "counter", "Hasher GPU calls that failed and were redone on the CPU.",
+           d(h.gpu_fallbacks));
   return w.take();
 }
 

@@ -8,7 +8,8 @@ vigil_add_test(vigil_pipeline_tests SOURCES pipeline/hasher_test.cpp pipeline/ve
 target_link_libraries(vigil_pipeline_tests PRIVATE vigil_emulation)
 
 # The engine (batching of many producers' submissions) over substitute devices.
-vigil_add_test(vigil_engine_tests SOURCES pipeline/engine_test.cpp pipeline/engine_pipeline_test.cpp)
+vigil_add_test(vigil_engine_tests SOURCES pipeline/engine_test.cpp pipeline/engine_pipeline_test.cpp
+  pipeline/engine_hash_test.cpp)
 target_link_libraries(vigil_engine_tests PRIVATE vigil_emulation)
 
 # GPU tests: label gpu; each skips itself where no GPU works.

@@ -158,7 +158,8 @@ inline void expect_consistent(const EngineStats& st) {
                 st.flushes_at_shutdown,
             st.batches);
   EXPECT_EQ(std::accumulate(st.batch_sizes.begin(), st.batch_sizes.end(), uint64_t{0}), st.batches);
-  EXPECT_EQ(st.batched_checks, st.checks) << "after the stream, every accepted check was in a batch";
+  EXPECT_EQ(st.batched_checks, st.checks + st.hash_messages + st.merkle_leaves)
+      << "after the stream, every accepted check, message and leaf was in a batch";
   // Every batch was counted once entering verification and once leaving it.
   EXPECT_EQ(std::accumulate(st.verify_queue_depth.begin(), st.verify_queue_depth.end(), uint64_t{0}), st.batches);
   EXPECT_EQ(std::accumulate(st.delivery_queue_depth.begin(), st.delivery_queue_depth.end(), uint64_t{0}), st.batches);

@@ -19,6 +19,11 @@
 // one larger than max_batch_checks is a batch of its own (the Verifier already
 // cuts large batches into GPU calls of VerifierOptions::gpu_max_checks).
 //
+// Hash and Merkle jobs ride the same batches: a batch's hash jobs of one
+// kind and tag become one Hasher call, its Merkle jobs one merkle_roots call
+// (on the GPU when the Hasher uses one), beside its checks. For batch sizes
+// and backpressure a message or a leaf counts as one check.
+//
 // Backpressure: submit() blocks while accepting the submission would take the
 // checks queued, being verified or awaiting delivery past
 // max_pending_checks, so memory stays bounded whatever the producers (or slow
@@ -37,6 +42,8 @@
 #include <string_view>
 #include <vector>
 
+#include "vigil/hasher.hpp"
+#include "vigil/merkle.hpp"
 #include "vigil/status.hpp"
 #include "vigil/verifier.hpp"
 #include "vigil/verify.hpp"
@@ -45,6 +52,7 @@ namespace vigil {
 
 struct EngineOptions {
   VerifierOptions verifier;  // how batches are verified (GPU / CPU)
+  HasherOptions hasher;      // how hash and Merkle jobs are computed
   // A batch is flushed once it holds this many checks. Must be > 0.
   size_t max_batch_checks = size_t{1} << 16;
   // ... or once its oldest submission has waited this long. Must be >= 0.
@@ -64,12 +72,25 @@ struct VerifyResult {
   std::vector<uint8_t> verdicts;  // verdicts[i] for checks[i] of that submission; 1 = valid
 };
 
+// The result of a hash job (hashes) or of a Merkle job (merkle).
+struct HashResult {
+  Status status;                // not ok: the job was not done (shutdown, a bad tag, ...)
+  uint64_t owner = 0;           // the caller's tag, as submitted
+  std::vector<Hash256> hashes;  // hash jobs: hashes[i] of messages[i]
+  MerkleResult merkle;          // Merkle jobs: the root over the leaves, with its mutation flag
+};
+
 struct EngineStats {
   uint64_t submissions = 0;       // accepted submissions, empty ones included
   uint64_t checks = 0;            // checks in them
   uint64_t rejected = 0;          // submissions refused because shutdown had begun
+  uint64_t hash_jobs = 0;         // accepted hash jobs (part of submissions)
+  uint64_t hash_messages = 0;     // messages in them
+  uint64_t merkle_jobs = 0;       // accepted Merkle jobs (part of submissions)
+  uint64_t merkle_leaves = 0;     // leaves in them
+  uint64_t hasher_calls = 0;      // Hasher calls the batches made
   uint64_t batches = 0;           // Verifier::verify calls
-  uint64_t batched_checks = 0;    // checks in those batches (the histogram's sum)
+  uint64_t batched_checks = 0;    // checks (and messages and leaves) in those batches (the histogram's sum)
   // batch_sizes[k]: batches of [2^k, 2^(k+1)) checks.
   std::array<uint64_t, 40> batch_sizes{};
   // Why each batch was flushed; the counters add up to `batches`.
@@ -99,6 +120,7 @@ struct EngineStats {
   std::array<uint64_t, 32> verify_us{};           // per batch: the Verifier call
   std::array<uint64_t, 32> verdict_latency_us{};  // per submission: accepted -> its verdicts known
   VerifierStats verifier;                // the underlying Verifier's counters
+  HasherStats hasher;                    // the underlying Hasher's counters
 };
 
 // Thread-safe: submit, flush and stats may be called from any thread.
@@ -111,8 +133,8 @@ class Engine {
  public:
   struct Impl;
 
-  // Opens a Verifier with options.verifier and starts the collector and
-  // delivery threads.
+  // Opens a Verifier with options.verifier and a Hasher with
+  // options.hasher, and starts the collector, verify and delivery threads.
   // InvalidArgument for options out of range; the Verifier's error otherwise.
   static Status Create(const EngineOptions& options, std::unique_ptr<Engine>* out);
   explicit Engine(std::unique_ptr<Impl> impl);
@@ -136,6 +158,20 @@ class Engine {
   // blocks on backpressure).
   // A non-ok return means the submission was refused and `done` never runs.
   Status submit(uint64_t owner, std::vector<Check> checks, std::function<void(VerifyResult)> done);
+
+  // Hash job: result.hashes[i] = the `kind` hash of messages[i] (`tag`: the
+  // BIP340 tag of kTagged, empty otherwise). The messages must stay valid
+  // until the result is delivered. InvalidArgument (and `done` never runs)
+  // for a tag with another kind or a message of 2^32 bytes or more.
+  // Otherwise as submit(): the same order, threads and shutdown rules.
+  Status submit_hashes(uint64_t owner, HashKind kind, std::vector<ByteView> messages,
+                       std::function<void(HashResult)> done, std::string tag = {});
+  std::future<HashResult> submit_hashes(uint64_t owner, HashKind kind, std::vector<ByteView> messages,
+                                        std::string tag = {});
+  // Merkle job: result.merkle = merkle_root(leaves) (Bitcoin's tree and its
+  // mutation flag; all-zero for no leaves).
+  Status submit_merkle(uint64_t owner, std::vector<Hash256> leaves, std::function<void(HashResult)> done);
+  std::future<HashResult> submit_merkle(uint64_t owner, std::vector<Hash256> leaves);
 
   EngineStats stats() const;
 
