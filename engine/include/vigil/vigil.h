@@ -149,6 +149,7 @@ typedef struct vigil_engine_options {
    * engine's verifier that came later are here. */
   uint32_t pipeline_depth;        /* batches verified at once; 0 (default): one per GPU stream, 1 without a GPU */
   uint32_t gpu_streams;           /* CUDA streams per GPU (default 3); must be >= 1 */
+  uint32_t hasher_backend;        /* a vigil_backend for hash and Merkle jobs; default AUTO */
 } vigil_engine_options;
 
 void vigil_engine_options_init(vigil_engine_options* options);
@@ -217,6 +218,31 @@ vigil_status vigil_hash(vigil_hasher* hasher, vigil_hash_kind kind, const uint8_
  * level had two equal hashes in a pair position (CVE-2012-2459), else 0. */
 vigil_status vigil_merkle_root(vigil_hasher* hasher, const uint8_t* leaves, size_t leaf_count, uint8_t* root32,
                                int* mutated);
+
+/* ---- Hash and Merkle jobs through the engine ----------------------------- */
+
+/* One hash job's result: hashes + 32*i is the hash of message i, count of
+ * them (valid during the call only); or a failure status and no hashes. */
+typedef void (*vigil_engine_hash_done)(void* user_data, uint64_t owner, vigil_status status, const uint8_t* hashes,
+                                       size_t count);
+/* One Merkle job's result: root32 (all zero for no leaves) and mutated (1 when
+ * a level had two equal hashes in a pair position); on failure root32 is NULL. */
+typedef void (*vigil_engine_merkle_done)(void* user_data, uint64_t owner, vigil_status status, const uint8_t* root32,
+                                         int mutated);
+
+/* Queues a hash job (as vigil_hash) beside the engine's checks; `done` gets
+ * the result on the delivery thread, in batch order. The arrays may be freed
+ * when this returns, the message bytes must stay valid until `done` runs. A
+ * failure status (a NULL argument, a tag with another kind, shutdown) means
+ * `done` will not be called. */
+vigil_status vigil_engine_submit_hashes(vigil_engine* engine, uint64_t owner, vigil_hash_kind kind,
+                                        const uint8_t* const* messages, const size_t* lengths, size_t count,
+                                        const char* tag, size_t tag_len, vigil_engine_hash_done done,
+                                        void* user_data);
+/* Queues a Merkle job over leaf_count 32-byte leaves (copied: they may be
+ * freed when this returns), as vigil_merkle_root. */
+vigil_status vigil_engine_submit_merkle(vigil_engine* engine, uint64_t owner, const uint8_t* leaves, size_t leaf_count,
+                                        vigil_engine_merkle_done done, void* user_data);
 
 #ifdef __cplusplus
 }

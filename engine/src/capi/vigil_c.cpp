@@ -149,6 +149,37 @@ bool verifier_options_of(const vigil_verifier_options& o, vigil::VerifierOptions
   return true;
 }
 
+// A result's status for a C callback.
+vigil_status c_status(const vigil::Status& s) {
+  return s.ok() ? VIGIL_OK : static_cast<vigil_status>(static_cast<int>(s.code()));
+}
+
+// A C hash job's kind and messages; false (and last_error set) for an
+// unknown kind or a NULL message with a length.
+bool hash_job_of(const char* what, vigil_hash_kind kind, const uint8_t* const* messages, const size_t* lengths,
+                 size_t count, vigil::HashKind* k, std::vector<vigil::ByteView>* views, vigil_status* error) {
+  switch (kind) {
+    case VIGIL_HASH_SHA256: *k = vigil::HashKind::kSha256; break;
+    case VIGIL_HASH_SHA256D: *k = vigil::HashKind::kSha256d; break;
+    case VIGIL_HASH_TAGGED: *k = vigil::HashKind::kTagged; break;
+    default: *error = fail(VIGIL_INVALID_ARGUMENT, std::string(what) + ": unknown hash kind"); return false;
+  }
+  views->resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    if (!view_of(messages[i], lengths[i], &(*views)[i])) {
+      *error = fail(VIGIL_INVALID_ARGUMENT, std::string(what) + ": message " + std::to_string(i) + " is NULL with a length");
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<vigil::Hash256> leaves_of(const uint8_t* leaves, size_t count) {
+  std::vector<vigil::Hash256> out(count);
+  for (size_t i = 0; i < count; ++i) std::memcpy(out[i].bytes.data(), leaves + 32 * i, 32);
+  return out;
+}
+
 }  // namespace
 
 extern "C" {
@@ -264,6 +295,7 @@ void vigil_engine_options_init(vigil_engine_options* options) {
   o.max_pending_checks = d.max_pending_checks;
   o.pipeline_depth = d.pipeline_depth;
   o.gpu_streams = d.verifier.gpu_streams;
+  o.hasher_backend = VIGIL_BACKEND_AUTO;
   *options = o;
 }
 
@@ -286,6 +318,8 @@ vigil_status vigil_engine_create(const vigil_engine_options* options, vigil_engi
     eo.max_pending_checks = o.max_pending_checks;
     eo.pipeline_depth = o.pipeline_depth;
     eo.verifier.gpu_streams = o.gpu_streams;
+    if (!backend_of(o.hasher_backend, &eo.hasher.backend))
+      return fail(VIGIL_INVALID_ARGUMENT, "vigil_engine_create: bad hasher_backend " + std::to_string(o.hasher_backend));
     auto e = std::make_unique<vigil_engine>();
     if (vigil_status s = from_status(vigil::Engine::Create(eo, &e->impl)); s != VIGIL_OK) return s;
     *out = e.release();
@@ -308,8 +342,42 @@ vigil_status vigil_engine_submit(vigil_engine* engine, uint64_t owner, const vig
     vigil_status error = VIGIL_OK;
     if (!convert_checks(checks, count, &converted, &error)) return error;
     return from_status(engine->impl->submit(owner, std::move(converted), [done, user_data](vigil::VerifyResult r) {
-      const vigil_status status = r.status.ok() ? VIGIL_OK : static_cast<vigil_status>(static_cast<int>(r.status.code()));
-      done(user_data, r.owner, status, r.verdicts.data(), r.verdicts.size());
+      done(user_data, r.owner, c_status(r.status), r.verdicts.data(), r.verdicts.size());
+    }));
+  });
+}
+
+vigil_status vigil_engine_submit_hashes(vigil_engine* engine, uint64_t owner, vigil_hash_kind kind,
+                                        const uint8_t* const* messages, const size_t* lengths, size_t count,
+                                        const char* tag, size_t tag_len, vigil_engine_hash_done done,
+                                        void* user_data) {
+  return guarded([&] {
+    if (!engine || !done || (count && (!messages || !lengths)) || (!tag && tag_len))
+      return fail(VIGIL_INVALID_ARGUMENT, "vigil_engine_submit_hashes: NULL argument");
+    vigil::HashKind k;
+    std::vector<vigil::ByteView> views;
+    vigil_status error = VIGIL_OK;
+    if (!hash_job_of("vigil_engine_submit_hashes", kind, messages, lengths, count, &k, &views, &error)) return error;
+    return from_status(engine->impl->submit_hashes(
+        owner, k, std::move(views),
+        [done, user_data](vigil::HashResult r) {
+          std::vector<uint8_t> flat(32 * r.hashes.size());
+          for (size_t i = 0; i < r.hashes.size(); ++i) std::memcpy(flat.data() + 32 * i, r.hashes[i].bytes.data(), 32);
+          done(user_data, r.owner, c_status(r.status), r.status.ok() ? flat.data() : nullptr, r.hashes.size());
+        },
+        std::string(tag ? tag : "", tag_len)));
+  });
+}
+
+vigil_status vigil_engine_submit_merkle(vigil_engine* engine, uint64_t owner, const uint8_t* leaves, size_t leaf_count,
+                                        vigil_engine_merkle_done done, void* user_data) {
+  return guarded([&] {
+    if (!engine || !done || (leaf_count && !leaves))
+      return fail(VIGIL_INVALID_ARGUMENT, "vigil_engine_submit_merkle: NULL argument");
+    if (leaf_count > UINT32_MAX) return fail(VIGIL_INVALID_ARGUMENT, "vigil_engine_submit_merkle: 2^32 leaves or more");
+    return from_status(engine->impl->submit_merkle(owner, leaves_of(leaves, leaf_count), [done, user_data](vigil::HashResult r) {
+      done(user_data, r.owner, c_status(r.status), r.status.ok() ? r.merkle.root.bytes.data() : nullptr,
+           r.merkle.mutated ? 1 : 0);
     }));
   });
 }
@@ -365,17 +433,9 @@ vigil_status vigil_hash(vigil_hasher* hasher, vigil_hash_kind kind, const uint8_
     if (!hasher || (count && (!messages || !lengths || !out)) || (!tag && tag_len))
       return fail(VIGIL_INVALID_ARGUMENT, "vigil_hash: NULL argument");
     vigil::HashKind k;
-    switch (kind) {
-      case VIGIL_HASH_SHA256: k = vigil::HashKind::kSha256; break;
-      case VIGIL_HASH_SHA256D: k = vigil::HashKind::kSha256d; break;
-      case VIGIL_HASH_TAGGED: k = vigil::HashKind::kTagged; break;
-      default: return fail(VIGIL_INVALID_ARGUMENT, "vigil_hash: unknown hash kind");
-    }
-    std::vector<vigil::ByteView> views(count);
-    for (size_t i = 0; i < count; ++i) {
-      if (!view_of(messages[i], lengths[i], &views[i]))
-        return fail(VIGIL_INVALID_ARGUMENT, "vigil_hash: message " + std::to_string(i) + " is NULL with a length");
-    }
+    std::vector<vigil::ByteView> views;
+    vigil_status error = VIGIL_OK;
+    if (!hash_job_of("vigil_hash", kind, messages, lengths, count, &k, &views, &error)) return error;
     std::vector<vigil::Hash256> hashes(count);
     if (vigil_status s = from_status(hasher->impl->hash(k, views, hashes, std::string_view(tag ? tag : "", tag_len)));
         s != VIGIL_OK)
@@ -391,8 +451,7 @@ vigil_status vigil_merkle_root(vigil_hasher* hasher, const uint8_t* leaves, size
     if (!hasher || !root32 || !mutated || (leaf_count && !leaves))
       return fail(VIGIL_INVALID_ARGUMENT, "vigil_merkle_root: NULL argument");
     if (leaf_count > UINT32_MAX) return fail(VIGIL_INVALID_ARGUMENT, "vigil_merkle_root: more than 2^32 - 1 leaves");
-    std::vector<vigil::Hash256> in(leaf_count);
-    for (size_t i = 0; i < leaf_count; ++i) std::memcpy(in[i].bytes.data(), leaves + 32 * i, 32);
+    const std::vector<vigil::Hash256> in = leaves_of(leaves, leaf_count);
     const uint32_t sizes[1] = {static_cast<uint32_t>(leaf_count)};
     vigil::MerkleResult r;
     if (vigil_status s = from_status(hasher->impl->merkle_roots(in, sizes, std::span<vigil::MerkleResult>(&r, 1)));
