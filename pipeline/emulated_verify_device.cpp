@@ -1,11 +1,7 @@
 #include "emulated_verify_device.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <chrono>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "ed25519/b_table.hpp"
 #include "secp256k1/g_tables.hpp"
@@ -63,12 +59,9 @@ class EmulatedVerifyDevice final : public gpu::VerifyDevice {
 class FaultyVerifyDevice final : public gpu::VerifyDevice {
  public:
   FaultyVerifyDevice(std::unique_ptr<gpu::VerifyDevice> inner, const DeviceFaultPlan& plan)
-      : inner_(std::move(inner)), plan_(plan), name_(inner_->name() + " (fault injection)") {}
+      : inner_(std::move(inner)), schedule_(plan), name_(inner_->name() + " (fault injection)") {}
   const std::string& name() const override { return name_; }
-  bool usable() const override {
-    std::lock_guard lock(mu_);
-    return !broken_ && inner_->usable();
-  }
+  bool usable() const override { return !schedule_.broken() && inner_->usable(); }
   unsigned lanes() const override { return inner_->lanes(); }
   gpu::HostAllocator& host_allocator() override { return inner_->host_allocator(); }
   Status reserve(size_t checks, size_t wire_bytes, size_t arena_bytes) override {
@@ -88,76 +81,20 @@ class FaultyVerifyDevice final : public gpu::VerifyDevice {
   template <class Run>
   Status call(std::span<uint8_t> verdicts, double* kernel_seconds, const Run& run) {
     if (kernel_seconds) *kernel_seconds = 0;
-    if (plan_.delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(plan_.delay_ms));
-    uint64_t n;
-    {
-      std::lock_guard lock(mu_);
-      if (broken_) return Status::DeviceError("injected fault: the device is unusable after an earlier fault");
-      n = ++calls_;
-    }
-    const bool fail = plan_.fail_from != 0 && n >= plan_.fail_from && n - plan_.fail_from < plan_.fail_count;
-    if (!fail) return run();
-    for (size_t i = 0; i < verdicts.size(); ++i) verdicts[i] = static_cast<uint8_t>(i & 1);  // wrong on purpose
-    if (plan_.sticky) {
-      std::lock_guard lock(mu_);
-      broken_ = true;
-    }
-    return Status::DeviceError("injected fault in device call " + std::to_string(n));
+    return schedule_.call(run, [&] {
+      for (size_t i = 0; i < verdicts.size(); ++i) verdicts[i] = static_cast<uint8_t>(i & 1);
+    });
   }
 
   const std::unique_ptr<gpu::VerifyDevice> inner_;
-  const DeviceFaultPlan plan_;
+  FaultSchedule schedule_;
   const std::string name_;
-  mutable std::mutex mu_;
-  uint64_t calls_ = 0;
-  bool broken_ = false;
 };
-
-bool parse_number(std::string_view text, uint64_t* out) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
-  return ec == std::errc() && end == text.data() + text.size() && !text.empty();
-}
 
 }  // namespace
 
 std::unique_ptr<gpu::VerifyDevice> make_emulated_verify_device(unsigned lanes) {
   return std::make_unique<EmulatedVerifyDevice>(lanes);
-}
-
-Status parse_device_fault_plan(std::string_view spec, DeviceFaultPlan* out) {
-  DeviceFaultPlan plan;
-  while (!spec.empty()) {
-    const size_t comma = spec.find(',');
-    const std::string_view item = spec.substr(0, comma);
-    spec = comma == std::string_view::npos ? std::string_view() : spec.substr(comma + 1);
-    const size_t eq = item.find('=');
-    const std::string_view key = item.substr(0, eq);
-    const std::string_view value = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
-    uint64_t number = 0;
-    bool ok = true;
-    if (key == "device") {
-      ok = value == "emulated";
-      plan.emulate = true;
-    } else if (key == "devices") {
-      ok = parse_number(value, &number) && number >= 1 && number <= 64;
-      plan.devices = static_cast<uint32_t>(number);
-    } else if (key == "fail_from") {
-      ok = parse_number(value, &plan.fail_from);
-    } else if (key == "fail_count") {
-      ok = parse_number(value, &plan.fail_count) && plan.fail_count > 0;
-    } else if (key == "sticky") {
-      ok = eq == std::string_view::npos;
-      plan.sticky = true;
-    } else if (key == "delay_ms") {
-      ok = parse_number(value, &number) && number <= 60000;
-      plan.delay_ms = static_cast<uint32_t>(number);
-    } else {
-      ok = false;
-    }
-    if (!ok) return Status::InvalidArgument("fault injection: bad item '" + std::string(item) + "'");
-  }
-  *out = plan;
-  return Status::Ok();
 }
 
 std::unique_ptr<gpu::VerifyDevice> with_injected_faults(std::unique_ptr<gpu::VerifyDevice> inner,

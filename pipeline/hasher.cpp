@@ -5,10 +5,11 @@
 
 #include <algorithm>
 
+#include "device_choice.hpp"
+#include "emulated_hash_device.hpp"
 #include "hash_batches.hpp"
 #include "hash_cpu.hpp"
 #include "hasher_impl.hpp"
-#include "vigil/device.hpp"
 
 namespace vigil {
 namespace {
@@ -36,17 +37,22 @@ std::unique_ptr<Hasher> make_hasher(const HasherOptions& options, std::unique_pt
 }
 
 Status Hasher::Create(const HasherOptions& options, std::unique_ptr<Hasher>* out) {
-  std::unique_ptr<gpu::HashDevice> device;
+  DeviceFaultPlan plan;
+  if (Status s = resolve_device_fault_plan(options.fault_injection, &plan); !s.ok()) return s;
+  if (options.gpu_device < -1) return Status::InvalidArgument("gpu_device must be -1 (the first GPU) or a device index");
+  // One GPU: hashing is memory-bound and cheap next to verification, so a
+  // second GPU would mostly add transfers.
+  std::vector<std::unique_ptr<gpu::HashDevice>> devices;
   std::string reason;
-  if (options.backend != Backend::kCpu) {
-    std::vector<GpuDeviceInfo> gpus;
-    Status s = probe_gpus(&gpus);
-    if (s.ok()) s = gpu::open_cuda_hash_device(options.gpu_device, &device);
-    if (!s.ok()) {
-      if (options.backend == Backend::kGpu) return s;
-      reason = "auto: " + s.message();
-    }
+  if (options.backend != Backend::kCpu && plan.emulate) {
+    devices.push_back(make_emulated_hash_device());
+  } else {
+    Status s = open_gpus<gpu::HashDevice>(options.backend, options.gpu_device, 1, gpu::open_cuda_hash_device, &devices,
+                                          &reason);
+    if (!s.ok()) return s;
   }
+  std::unique_ptr<gpu::HashDevice> device =
+      devices.empty() ? nullptr : with_injected_hash_faults(std::move(devices.front()), plan);
   *out = std::make_unique<Hasher>(std::make_unique<Impl>(options, std::move(device), std::move(reason)));
   return Status::Ok();
 }

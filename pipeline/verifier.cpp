@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "crossover.hpp"
+#include "device_choice.hpp"
 #include "ed25519_prepare.hpp"
 #include "emulated_verify_device.hpp"
 #include "multi_verify_device.hpp"
@@ -64,46 +65,24 @@ std::unique_ptr<Verifier> make_verifier(const VerifierOptions& options, std::uni
 }
 
 Status Verifier::Create(const VerifierOptions& options, std::unique_ptr<Verifier>* out) {
-  std::string spec = options.fault_injection;
-  if (spec.empty()) {
-    if (const char* env = std::getenv("VIGIL_FAULT_INJECT")) spec = env;
-  }
   DeviceFaultPlan plan;
-  if (Status s = parse_device_fault_plan(spec, &plan); !s.ok()) return s;
+  if (Status s = resolve_device_fault_plan(options.fault_injection, &plan); !s.ok()) return s;
   if (options.gpu_device < -1) return Status::InvalidArgument("gpu_device must be -1 (all) or a device index");
   if (options.gpu_streams == 0) return Status::InvalidArgument("VerifierOptions::gpu_streams must be >= 1");
   std::vector<std::unique_ptr<gpu::VerifyDevice>> devices;
   std::string reason;
-  if (options.backend != Backend::kCpu) {
-    if (plan.emulate) {
-      for (uint32_t i = 0; i < plan.devices; ++i) devices.push_back(make_emulated_verify_device(options.gpu_streams));
-    } else {
-      std::vector<GpuDeviceInfo> gpus;
-      Status s = probe_gpus(&gpus);
-      if (s.ok()) {
-        // Every usable GPU, or the one asked for; a GPU that fails to open
-        // is left out while another works.
-        Status first_error;
-        for (const GpuDeviceInfo& g : gpus) {
-          if (options.gpu_device != -1 && g.index != options.gpu_device) continue;
-          std::unique_ptr<gpu::VerifyDevice> d;
-          if (Status o = gpu::open_cuda_verify_device(g.index, options.gpu_streams, &d); o.ok()) {
-            devices.push_back(std::move(d));
-          } else if (first_error.ok()) {
-            first_error = o;
-          }
-        }
-        if (devices.empty())
-          s = !first_error.ok() ? first_error
-                                : Status::DeviceError("no usable GPU with index " + std::to_string(options.gpu_device));
-      }
-      if (!s.ok()) {
-        if (options.backend == Backend::kGpu) return s;
-        reason = "auto: " + s.message();
-      }
-    }
-    if (!devices.empty()) devices.front() = with_injected_faults(std::move(devices.front()), plan);
+  if (options.backend != Backend::kCpu && plan.emulate) {
+    for (uint32_t i = 0; i < plan.devices; ++i) devices.push_back(make_emulated_verify_device(options.gpu_streams));
+  } else {
+    Status s = open_gpus<gpu::VerifyDevice>(
+        options.backend, options.gpu_device, SIZE_MAX,
+        [&](int index, std::unique_ptr<gpu::VerifyDevice>* d) {
+          return gpu::open_cuda_verify_device(index, options.gpu_streams, d);
+        },
+        &devices, &reason);
+    if (!s.ok()) return s;
   }
+  if (!devices.empty()) devices.front() = with_injected_faults(std::move(devices.front()), plan);
   std::unique_ptr<gpu::VerifyDevice> device = devices.empty() ? nullptr : make_multi_verify_device(std::move(devices));
   auto impl = std::make_unique<Impl>(options, std::move(device), std::move(reason));
   // Under fault injection nothing is measured: every batch goes to the

@@ -3,14 +3,13 @@
 
 #include <memory>
 
+#include "emulated_hash_device.hpp"
 #include "gpu/hash_device.hpp"
 
 namespace vigil::test {
 
-// Runs the kernels' own per-thread code (sha256_core, merkle_agent and the
-// pass plan) on the host, one emulated thread after another: the Hasher's GPU
-// path end to end — batch building, digest placement, tree layout, result
-// assembly — without a GPU.
+// The library's emulated hashing device (pipeline/emulated_hash_device.hpp):
+// the Hasher's GPU path end to end without a GPU.
 std::unique_ptr<gpu::HashDevice> make_emulated_device();
 
 // Fails every call with DeviceError after scribbling over its outputs (so a
@@ -19,8 +18,6 @@ std::unique_ptr<gpu::HashDevice> make_emulated_device();
 // kernel fault.
 std::unique_ptr<gpu::HashDevice> make_failing_device(bool sticky);
 
-// Merkle roots of consecutive trees by emulated launches of the pass kernel.
-std::vector<MerkleResult> emulated_merkle_roots(std::span<const sha::DigestWords> leaves,
-                                                std::span<const uint32_t> tree_sizes);
+using vigil::emulated_merkle_roots;
 
 }  // namespace vigil::test

@@ -64,13 +64,18 @@ std::vector<Hash256> make_leaves(size_t n, std::mt19937_64& rng) {
 TEST(EngineHashJobs, MixedWithChecksEachOwnerGetsItsOwnHashesAndRoots) {
   const uint64_t seed = test_seed();
   SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
+  // The CPU hasher, and the emulated GPU hasher with its calls 2..4 failing
+  // (redone on the CPU).
   for (unsigned depth : {1u, 3u}) {
+    const bool faults = depth == 3;
+    SCOPED_TRACE(faults ? "depth 3, emulated hashing device with faults" : "depth 1, CPU hashing");
     EngineOptions o;
     o.pipeline_depth = depth;
     o.max_batch_checks = 300;
     o.flush_deadline = std::chrono::microseconds(200);
     o.max_pending_checks = 2000;
-    o.hasher.backend = Backend::kCpu;
+    o.hasher.backend = faults ? Backend::kGpu : Backend::kCpu;
+    o.hasher.fault_injection = faults ? "device=emulated,fail_from=2,fail_count=3" : "";
     o.hasher.gpu_min_items = 0;
     auto engine = engine_over(o, make_emulated_verify_device(depth));
     std::vector<std::thread> producers;
@@ -121,6 +126,12 @@ TEST(EngineHashJobs, MixedWithChecksEachOwnerGetsItsOwnHashesAndRoots) {
     EXPECT_EQ(st.merkle_leaves, st.hash_messages);
     EXPECT_GT(st.hasher_calls, 0u);
     EXPECT_GE(st.hasher.cpu_calls + st.hasher.gpu_calls, st.hasher_calls);
+    if (faults) {
+      EXPECT_EQ(st.hasher.gpu_fallbacks, 3u);
+      EXPECT_GT(st.hasher.gpu_calls, 0u);
+    } else {
+      EXPECT_EQ(st.hasher.gpu_calls, 0u);
+    }
     expect_consistent(st);
     // The Prometheus text carries the job counters.
     const std::string text = prometheus_text(st);

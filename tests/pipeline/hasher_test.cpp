@@ -83,7 +83,7 @@ TEST(HasherFallback, FailedGpuCallsAreRedoneOnTheCpu) {
     check_real_blocks(*h);
     HasherStats st = h->stats();
     EXPECT_EQ(st.gpu_calls, 0u);
-    EXPECT_NE(st.last_gpu_error.find("injected failure"), std::string::npos) << st.last_gpu_error;
+    EXPECT_NE(st.last_gpu_error.find("injected fault"), std::string::npos) << st.last_gpu_error;
     if (sticky) {
       EXPECT_EQ(st.gpu_fallbacks, 1u) << "after a sticky failure the device gets no more work";
       EXPECT_FALSE(h->on_gpu());
@@ -108,6 +108,36 @@ TEST(HasherFallback, EveryFailedCallIsCountedOnce) {
   std::vector<Hash256> want(4);
   sha256d_64(in.data(), want.data(), 4);
   EXPECT_EQ(out, want);
+}
+
+// The fault-injection switch of HasherOptions: the emulated device stands in
+// for a GPU through Create, the chosen calls fail and are redone on the CPU,
+// and a bad spelling is refused.
+TEST(HasherFaultInjection, ThroughCreateTheChosenCallsFailAndAreRedone) {
+  HasherOptions o;
+  o.backend = Backend::kGpu;
+  o.gpu_min_items = 0;
+  o.fault_injection = "device=emulated,fail_from=2,fail_count=2";
+  std::unique_ptr<Hasher> h;
+  ASSERT_TRUE(Hasher::Create(o, &h).ok());
+  EXPECT_NE(h->description().find("emulated (fault injection)"), std::string::npos) << h->description();
+  std::vector<Hash256> in(2 * 50), out(50), want(50);
+  for (size_t i = 0; i < in.size(); ++i) in[i].bytes[0] = static_cast<uint8_t>(i);
+  sha256d_64(in.data(), want.data(), 50);
+  for (int call = 1; call <= 5; ++call) {
+    std::fill(out.begin(), out.end(), Hash256{});
+    ASSERT_TRUE(h->hash_nodes(in, out).ok());
+    EXPECT_EQ(out, want) << "call " << call;
+  }
+  const HasherStats st = h->stats();
+  EXPECT_EQ(st.gpu_fallbacks, 2u);  // calls 2 and 3
+  EXPECT_EQ(st.gpu_calls, 3u);
+  EXPECT_EQ(st.cpu_calls, 2u);
+  o.fault_injection = "device=emulated,fail_from=x";
+  EXPECT_EQ(Hasher::Create(o, &h).code(), Status::Code::kInvalidArgument);
+  o.fault_injection = "";
+  o.gpu_device = -2;
+  EXPECT_EQ(Hasher::Create(o, &h).code(), Status::Code::kInvalidArgument);
 }
 
 TEST(Hasher, ArgumentErrorsAreStatusesAndWriteNothing) {

@@ -24,12 +24,18 @@ struct HasherOptions {
   // kAuto: the GPU when one passes its self-test, else the CPU. kGpu: Create
   // fails (DeviceError / NotSupported) without a usable GPU. kCpu: never the GPU.
   Backend backend = Backend::kAuto;
-  int gpu_device = 0;        // CUDA device index
+  int gpu_device = -1;       // CUDA device index; -1 (default): the first usable GPU
   unsigned cpu_threads = 0;  // threads of the CPU path and the fallback; 0: all hardware threads
   // Calls with fewer items (messages, node pairs, leaves, transactions) run on
   // the CPU even when a GPU is in use: below this the transfers and launch
   // cost more than the hashing. 0 sends everything to the GPU.
   size_t gpu_min_items = 1024;
+  // Fault injection, as VerifierOptions::fault_injection: "device=emulated"
+  // (the kernels' code run on the host stands in for the GPU), fail_from=N,
+  // fail_count=K, sticky, delay_ms=D. Empty (default): the environment
+  // variable VIGIL_FAULT_INJECT if set, else none. Answers stay right
+  // whatever is injected: failed calls are redone on the CPU.
+  std::string fault_injection;
 };
 
 struct HasherStats {

@@ -195,7 +195,7 @@ typedef enum vigil_hash_kind {
 typedef struct vigil_hasher_options {
   uint32_t struct_size; /* sizeof(vigil_hasher_options) */
   uint32_t backend;     /* a vigil_backend; default AUTO */
-  int32_t gpu_device;
+  int32_t gpu_device;   /* CUDA device index; -1 (default): the first usable GPU */
   uint32_t cpu_threads;
   uint64_t gpu_min_items;
 } vigil_hasher_options;

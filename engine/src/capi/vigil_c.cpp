@@ -414,7 +414,7 @@ vigil_status vigil_hasher_create(const vigil_hasher_options* options, vigil_hash
     if (!read_options(options, &o)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_hasher_create: bad struct_size");
     vigil::HasherOptions ho;
     if (!backend_of(o.backend, &ho.backend)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_hasher_create: bad backend");
-    if (o.gpu_device < 0) return fail(VIGIL_INVALID_ARGUMENT, "vigil_hasher_create: negative gpu_device");
+    if (o.gpu_device < -1) return fail(VIGIL_INVALID_ARGUMENT, "vigil_hasher_create: gpu_device below -1");
     ho.gpu_device = o.gpu_device;
     ho.cpu_threads = o.cpu_threads;
     ho.gpu_min_items = o.gpu_min_items;
