@@ -55,6 +55,20 @@ bool all_valid(const vigil::VerifyResult& r) {
          std::count(r.verdicts.begin(), r.verdicts.end(), 1) == static_cast<long>(kBlock);
 }
 
+// Marks the benchmark failed (and says so) if a result was wrong or a GPU
+// call failed: a figure from such a run would not measure the GPU path.
+bool failed(benchmark::State& state, bool valid, const vigil::EngineStats& st) {
+  if (!valid) {
+    state.SkipWithError("a block's result was not all valid");
+    return true;
+  }
+  if (st.verifier.gpu_fallbacks) {
+    state.SkipWithError(("GPU call failed: " + st.verifier.last_gpu_error).c_str());
+    return true;
+  }
+  return false;
+}
+
 // Checks/s of `options.verifier` verifying batches of `batch` checks (tiled
 // from the pool) back to back for about half a second.
 double raw_verifier_rate(const vigil::EngineOptions& options, vigil::Scheme scheme, size_t batch) {
@@ -108,15 +122,8 @@ void engine_stream(benchmark::State& state, vigil::Scheme scheme, vigil::Backend
     seconds += std::chrono::duration<double>(Clock::now() - t0).count();
     for (const auto& l : lat) latencies_ms.insert(latencies_ms.end(), l.begin(), l.end());
   }
-  if (!valid) {
-    state.SkipWithError("a block's result was not all valid");
-    return;
-  }
   const vigil::EngineStats st = engine->stats();
-  if (st.verifier.gpu_fallbacks) {
-    state.SkipWithError(("GPU call failed: " + st.verifier.last_gpu_error).c_str());
-    return;
-  }
+  if (failed(state, valid, st)) return;
   const int64_t checks = state.iterations() * producers * kBlocksPerProducer * static_cast<int64_t>(kBlock);
   state.SetItemsProcessed(checks);
   std::sort(latencies_ms.begin(), latencies_ms.end());
@@ -179,15 +186,8 @@ void engine_probe(benchmark::State& state, vigil::Scheme scheme, vigil::Backend 
   const uint64_t load_done = load_checks - load_before;
   stop = true;
   for (auto& t : background) t.join();
-  if (!valid) {
-    state.SkipWithError("a block's result was not all valid");
-    return;
-  }
   const vigil::EngineStats st = engine->stats();
-  if (st.verifier.gpu_fallbacks) {
-    state.SkipWithError(("GPU call failed: " + st.verifier.last_gpu_error).c_str());
-    return;
-  }
+  if (failed(state, valid, st)) return;
   state.counters["load_checks_per_s"] = static_cast<double>(load_done) / seconds;
   state.SetLabel(st.verifier.gpu_calls ? "gpu" : "cpu");
 }
