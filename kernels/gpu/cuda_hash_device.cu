@@ -9,6 +9,7 @@
 #include "gpu/device_buffer.hpp"
 #include "gpu/hash_device.hpp"
 #include "gpu/launch.hpp"
+#include "gpu/timed_stream.hpp"
 #include "merkle/pass_plan.hpp"
 
 namespace vigil::gpu {
@@ -21,18 +22,10 @@ void words_to_hash(const DigestWords& d, Hash256* h) { sha::digest_words_to_byte
 class CudaHashDevice final : public HashDevice {
  public:
   CudaHashDevice(int index, std::string name) : index_(index), name_(std::move(name)) {}
-  ~CudaHashDevice() override {
-    cudaSetDevice(index_);
-    if (kernels_begin_) cudaEventDestroy(kernels_begin_);
-    if (kernels_end_) cudaEventDestroy(kernels_end_);
-    if (stream_) cudaStreamDestroy(stream_);
-  }
+  ~CudaHashDevice() override { cudaSetDevice(index_); }
   Status init() {
     VIGIL_CUDA_TRY(cudaSetDevice(index_));
-    VIGIL_CUDA_TRY(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
-    VIGIL_CUDA_TRY(cudaEventCreate(&kernels_begin_));
-    VIGIL_CUDA_TRY(cudaEventCreate(&kernels_end_));
-    return Status::Ok();
+    return timed_.create();
   }
   double last_kernel_seconds() const override { return last_kernel_seconds_; }
 
@@ -45,11 +38,11 @@ class CudaHashDevice final : public HashDevice {
       VIGIL_CUDA_TRY(cudaSetDevice(index_));
       if (Status s = upload_batch(batch); !s.ok()) return s;
       if (Status s = result_.reserve(out.size_bytes()); !s.ok()) return s;
-      VIGIL_CUDA_TRY(cudaEventRecord(kernels_begin_, stream_));
+      VIGIL_CUDA_TRY(timed_.begin_kernels());
       VIGIL_CUDA_TRY(launch_uploaded(batch, /*bytes_out=*/true, result_.as<DigestWords>()));
-      VIGIL_CUDA_TRY(cudaEventRecord(kernels_end_, stream_));
-      VIGIL_CUDA_TRY(cudaMemcpyAsync(out.data(), result_.as<void>(), out.size_bytes(), cudaMemcpyDeviceToHost, stream_));
-      VIGIL_CUDA_TRY(cudaStreamSynchronize(stream_));
+      VIGIL_CUDA_TRY(timed_.end_kernels());
+      VIGIL_CUDA_TRY(cudaMemcpyAsync(out.data(), result_.as<void>(), out.size_bytes(), cudaMemcpyDeviceToHost, stream()));
+      VIGIL_CUDA_TRY(cudaStreamSynchronize(stream()));
       return record_kernel_time();
     });
   }
@@ -60,12 +53,12 @@ class CudaHashDevice final : public HashDevice {
       VIGIL_CUDA_TRY(cudaSetDevice(index_));
       if (Status s = leaves_.reserve(in.size_bytes()); !s.ok()) return s;
       if (Status s = result_.reserve(out.size_bytes()); !s.ok()) return s;
-      VIGIL_CUDA_TRY(cudaMemcpyAsync(leaves_.as<void>(), in.data(), in.size_bytes(), cudaMemcpyHostToDevice, stream_));
-      VIGIL_CUDA_TRY(cudaEventRecord(kernels_begin_, stream_));
-      VIGIL_CUDA_TRY(launch_hash_nodes(leaves_.as<uint8_t>(), result_.as<uint8_t>(), out.size(), stream_));
-      VIGIL_CUDA_TRY(cudaEventRecord(kernels_end_, stream_));
-      VIGIL_CUDA_TRY(cudaMemcpyAsync(out.data(), result_.as<void>(), out.size_bytes(), cudaMemcpyDeviceToHost, stream_));
-      VIGIL_CUDA_TRY(cudaStreamSynchronize(stream_));
+      VIGIL_CUDA_TRY(cudaMemcpyAsync(leaves_.as<void>(), in.data(), in.size_bytes(), cudaMemcpyHostToDevice, stream()));
+      VIGIL_CUDA_TRY(timed_.begin_kernels());
+      VIGIL_CUDA_TRY(launch_hash_nodes(leaves_.as<uint8_t>(), result_.as<uint8_t>(), out.size(), stream()));
+      VIGIL_CUDA_TRY(timed_.end_kernels());
+      VIGIL_CUDA_TRY(cudaMemcpyAsync(out.data(), result_.as<void>(), out.size_bytes(), cudaMemcpyDeviceToHost, stream()));
+      VIGIL_CUDA_TRY(cudaStreamSynchronize(stream()));
       return record_kernel_time();
     });
   }
@@ -77,9 +70,9 @@ class CudaHashDevice final : public HashDevice {
       VIGIL_CUDA_TRY(cudaSetDevice(index_));
       if (Status s = leaves_.reserve(leaves.size_bytes()); !s.ok()) return s;
       VIGIL_CUDA_TRY(
-          cudaMemcpyAsync(leaves_.as<void>(), leaves.data(), leaves.size_bytes(), cudaMemcpyHostToDevice, stream_));
-      VIGIL_CUDA_TRY(cudaEventRecord(kernels_begin_, stream_));
-      VIGIL_CUDA_TRY(launch_swap_words(leaves_.as<uint32_t>(), leaves.size() * 8, stream_));
+          cudaMemcpyAsync(leaves_.as<void>(), leaves.data(), leaves.size_bytes(), cudaMemcpyHostToDevice, stream()));
+      VIGIL_CUDA_TRY(timed_.begin_kernels());
+      VIGIL_CUDA_TRY(launch_swap_words(leaves_.as<uint32_t>(), leaves.size() * 8, stream()));
       if (Status s = build_trees(tree_sizes, roots); !s.ok()) return s;
       return record_kernel_time();
     });
@@ -92,26 +85,21 @@ class CudaHashDevice final : public HashDevice {
       VIGIL_CUDA_TRY(cudaSetDevice(index_));
       if (Status s = upload_batch(batch); !s.ok()) return s;
       if (Status s = leaves_.reserve(leaves.size_bytes()); !s.ok()) return s;
-      VIGIL_CUDA_TRY(cudaEventRecord(kernels_begin_, stream_));
-      VIGIL_CUDA_TRY(cudaMemsetAsync(leaves_.as<void>(), 0, leaves.size_bytes(), stream_));
+      VIGIL_CUDA_TRY(timed_.begin_kernels());
+      VIGIL_CUDA_TRY(cudaMemsetAsync(leaves_.as<void>(), 0, leaves.size_bytes(), stream()));
       VIGIL_CUDA_TRY(launch_uploaded(batch, /*bytes_out=*/false, leaves_.as<DigestWords>()));
       if (Status s = build_trees(tree_sizes, roots); !s.ok()) return s;
       // The leaves, needed by the caller as txids, go back as bytes.
-      VIGIL_CUDA_TRY(launch_swap_words(leaves_.as<uint32_t>(), leaves.size() * 8, stream_));
+      VIGIL_CUDA_TRY(launch_swap_words(leaves_.as<uint32_t>(), leaves.size() * 8, stream()));
       VIGIL_CUDA_TRY(
-          cudaMemcpyAsync(leaves.data(), leaves_.as<void>(), leaves.size_bytes(), cudaMemcpyDeviceToHost, stream_));
-      VIGIL_CUDA_TRY(cudaStreamSynchronize(stream_));
+          cudaMemcpyAsync(leaves.data(), leaves_.as<void>(), leaves.size_bytes(), cudaMemcpyDeviceToHost, stream()));
+      VIGIL_CUDA_TRY(cudaStreamSynchronize(stream()));
       return record_kernel_time();
     });
   }
 
  private:
-  Status record_kernel_time() {
-    float ms = 0;
-    VIGIL_CUDA_TRY(cudaEventElapsedTime(&ms, kernels_begin_, kernels_end_));
-    last_kernel_seconds_ = ms / 1e3;
-    return Status::Ok();
-  }
+  Status record_kernel_time() { return timed_.kernel_seconds(&last_kernel_seconds_); }
 
   // Runs `body`; after a failure, decides whether the device can go on: an
   // error the runtime clears (an allocation failure) leaves it usable, a
@@ -120,10 +108,7 @@ class CudaHashDevice final : public HashDevice {
   Status checked(F body) {
     if (!usable_) return Status::DeviceError("GPU " + name_ + " is unusable after an earlier error");
     Status s = body();
-    if (!s.ok()) {
-      cudaGetLastError();
-      if (cudaStreamSynchronize(stream_) != cudaSuccess || cudaGetLastError() != cudaSuccess) usable_ = false;
-    }
+    if (!s.ok() && !timed_.recovers()) usable_ = false;
     return s;
   }
 
@@ -132,13 +117,13 @@ class CudaHashDevice final : public HashDevice {
     if (Status s = slices_.reserve(b.slices.size_bytes()); !s.ok()) return s;
     if (Status s = messages_.reserve(b.messages.size_bytes()); !s.ok()) return s;
     if (!b.base.empty())
-      VIGIL_CUDA_TRY(cudaMemcpyAsync(base_.as<void>(), b.base.data(), b.base.size(), cudaMemcpyHostToDevice, stream_));
+      VIGIL_CUDA_TRY(cudaMemcpyAsync(base_.as<void>(), b.base.data(), b.base.size(), cudaMemcpyHostToDevice, stream()));
     if (!b.slices.empty())
       VIGIL_CUDA_TRY(cudaMemcpyAsync(slices_.as<void>(), b.slices.data(), b.slices.size_bytes(),
-                                     cudaMemcpyHostToDevice, stream_));
+                                     cudaMemcpyHostToDevice, stream()));
     if (!b.messages.empty())
       VIGIL_CUDA_TRY(cudaMemcpyAsync(messages_.as<void>(), b.messages.data(), b.messages.size_bytes(),
-                                     cudaMemcpyHostToDevice, stream_));
+                                     cudaMemcpyHostToDevice, stream()));
     return Status::Ok();
   }
 
@@ -146,7 +131,7 @@ class CudaHashDevice final : public HashDevice {
   cudaError_t launch_uploaded(const MessageBatch& b, bool bytes_out, DigestWords* out) {
     return launch_hash_messages(base_.as<uint8_t>(), slices_.as<sha::Slice>(), messages_.as<MessageRef>(),
                                 static_cast<uint32_t>(b.messages.size()), b.mode, b.prefix, b.contiguous, bytes_out,
-                                out, stream_);
+                                out, stream());
   }
 
   // Builds every tree over the digest words in leaves_ (tree t's leaves follow
@@ -157,34 +142,34 @@ class CudaHashDevice final : public HashDevice {
     const uint32_t n_trees = static_cast<uint32_t>(tree_sizes.size());
     for (auto& r : roots) r = MerkleResult{};  // an empty tree: zero root, not mutated
     const merkle::PassPlan plan = merkle::plan_passes(tree_sizes);
-    if (plan.active.empty()) return cuda_status(cudaEventRecord(kernels_end_, stream_), "cudaEventRecord");
+    if (plan.active.empty()) return cuda_status(timed_.end_kernels(), "cudaEventRecord");
     if (Status s = plan_dev_.reserve(plan.trees.size() * sizeof(merkle::PassTree)); !s.ok()) return s;
     if (Status s = level_a_.reserve(plan.max_pass_output * sizeof(DigestWords)); !s.ok()) return s;
     if (Status s = level_b_.reserve(plan.max_pass_output * sizeof(DigestWords)); !s.ok()) return s;
     if (Status s = flags_.reserve(n_trees * sizeof(uint32_t)); !s.ok()) return s;
     VIGIL_CUDA_TRY(cudaMemcpyAsync(plan_dev_.as<void>(), plan.trees.data(), plan.trees.size() * sizeof(merkle::PassTree),
-                                   cudaMemcpyHostToDevice, stream_));
-    VIGIL_CUDA_TRY(cudaMemsetAsync(flags_.as<void>(), 0, n_trees * sizeof(uint32_t), stream_));
+                                   cudaMemcpyHostToDevice, stream()));
+    VIGIL_CUDA_TRY(cudaMemsetAsync(flags_.as<void>(), 0, n_trees * sizeof(uint32_t), stream()));
     const DigestWords* in = leaves_.as<DigestWords>();
     DigestWords* out = level_a_.as<DigestWords>();
     for (size_t p = 0; p < plan.passes(); ++p) {
       VIGIL_CUDA_TRY(launch_merkle_pass(plan_dev_.as<merkle::PassTree>() + plan.pass_begin[p],
                                         static_cast<uint32_t>(plan.pass_begin[p + 1] - plan.pass_begin[p]),
-                                        plan.pass_blocks[p], in, out, flags_.as<uint32_t>(), stream_));
+                                        plan.pass_blocks[p], in, out, flags_.as<uint32_t>(), stream()));
       in = out;
       out = out == level_a_.as<DigestWords>() ? level_b_.as<DigestWords>() : level_a_.as<DigestWords>();
     }
     // The kernels' end for the timing (in hashed_merkle_roots the leaves'
     // byte swap after this is left out: it exists only for the copy back).
-    VIGIL_CUDA_TRY(cudaEventRecord(kernels_end_, stream_));
+    VIGIL_CUDA_TRY(timed_.end_kernels());
     // Active tree a's root is now node a of the last output.
     std::vector<DigestWords> root_words(plan.active.size());
     std::vector<uint32_t> flags(n_trees);
     VIGIL_CUDA_TRY(cudaMemcpyAsync(root_words.data(), in, root_words.size() * sizeof(DigestWords),
-                                   cudaMemcpyDeviceToHost, stream_));
+                                   cudaMemcpyDeviceToHost, stream()));
     VIGIL_CUDA_TRY(cudaMemcpyAsync(flags.data(), flags_.as<void>(), n_trees * sizeof(uint32_t),
-                                   cudaMemcpyDeviceToHost, stream_));
-    VIGIL_CUDA_TRY(cudaStreamSynchronize(stream_));
+                                   cudaMemcpyDeviceToHost, stream()));
+    VIGIL_CUDA_TRY(cudaStreamSynchronize(stream()));
     for (size_t a = 0; a < plan.active.size(); ++a) {
       MerkleResult& r = roots[plan.active[a]];
       words_to_hash(root_words[a], &r.root);
@@ -195,8 +180,8 @@ class CudaHashDevice final : public HashDevice {
 
   const int index_;
   const std::string name_;
-  cudaStream_t stream_ = nullptr;
-  cudaEvent_t kernels_begin_ = nullptr, kernels_end_ = nullptr;
+  TimedStream timed_;
+  cudaStream_t stream() const { return timed_.get(); }
   double last_kernel_seconds_ = 0;
   bool usable_ = true;
   std::mutex mu_;  // one call at a time: the workspace is shared

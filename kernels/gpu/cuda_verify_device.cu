@@ -13,6 +13,7 @@
 #include "gpu/cuda_check.hpp"
 #include "gpu/device_buffer.hpp"
 #include "gpu/launch_verify.hpp"
+#include "gpu/timed_stream.hpp"
 #include "gpu/verify_device.hpp"
 #include "secp256k1/g_tables.hpp"
 
@@ -36,14 +37,8 @@ class PinnedAllocator final : public HostAllocator {
 
 // One stream and the device memory of one call in flight.
 struct Lane {
-  cudaStream_t stream = nullptr;
-  cudaEvent_t kernels_begin = nullptr, kernels_end = nullptr;
+  TimedStream timed;
   DeviceBuffer checks, arena, verdicts;
-  ~Lane() {
-    if (kernels_begin) cudaEventDestroy(kernels_begin);
-    if (kernels_end) cudaEventDestroy(kernels_end);
-    if (stream) cudaStreamDestroy(stream);
-  }
 };
 
 class CudaVerifyDevice final : public VerifyDevice {
@@ -58,9 +53,7 @@ class CudaVerifyDevice final : public VerifyDevice {
     VIGIL_CUDA_TRY(cudaSetDevice(index_));
     for (unsigned i = 0; i < std::max(1u, lanes); ++i) {
       auto lane = std::make_unique<Lane>();
-      VIGIL_CUDA_TRY(cudaStreamCreateWithFlags(&lane->stream, cudaStreamNonBlocking));
-      VIGIL_CUDA_TRY(cudaEventCreate(&lane->kernels_begin));
-      VIGIL_CUDA_TRY(cudaEventCreate(&lane->kernels_end));
+      if (Status s = lane->timed.create(); !s.ok()) return s;
       free_.push_back(lane.get());
       lanes_.push_back(std::move(lane));
     }
@@ -101,7 +94,7 @@ class CudaVerifyDevice final : public VerifyDevice {
     return call("verify_secp", checks, arena, verdicts, kernel_seconds,
                 [&](Lane& lane, const secp::SecpCheck* wire, uint32_t n) {
                   return launch_verify_secp(wire, n, lane.arena.as<uint8_t>(), tables_, lane.verdicts.as<uint8_t>(),
-                                            secp_shape_, lane.stream);
+                                            secp_shape_, lane.timed.get());
                 });
   }
 
@@ -110,7 +103,7 @@ class CudaVerifyDevice final : public VerifyDevice {
     return call("verify_ed25519", checks, arena, verdicts, kernel_seconds,
                 [&](Lane& lane, const ed25519::EdCheck* wire, uint32_t n) {
                   return launch_verify_ed25519(wire, n, lane.arena.as<uint8_t>(), table_b_.as<ed25519::GeNiels>(),
-                                               lane.verdicts.as<uint8_t>(), ed_shape_, lane.stream);
+                                               lane.verdicts.as<uint8_t>(), ed_shape_, lane.timed.get());
                 });
   }
 
@@ -133,13 +126,7 @@ class CudaVerifyDevice final : public VerifyDevice {
     }
     Status s = usable() ? run(*lane, checks, arena, verdicts, kernel_seconds, launch)
                         : Status::DeviceError("GPU " + name_ + " is unusable after an earlier error");
-    if (!s.ok() && usable()) {
-      // An error the runtime clears (an allocation failure) leaves the device
-      // usable; a sticky one (a kernel fault) does not.
-      cudaGetLastError();
-      if (cudaStreamSynchronize(lane->stream) != cudaSuccess || cudaGetLastError() != cudaSuccess)
-        usable_.store(false, std::memory_order_release);
-    }
+    if (!s.ok() && usable() && !lane->timed.recovers()) usable_.store(false, std::memory_order_release);
     {
       std::lock_guard lock(mu_);
       free_.push_back(lane);
@@ -158,20 +145,20 @@ class CudaVerifyDevice final : public VerifyDevice {
     if (Status s = lane.checks.reserve(checks.size_bytes()); !s.ok()) return s;
     if (Status s = lane.arena.reserve(arena.size() + 1); !s.ok()) return s;
     if (Status s = lane.verdicts.reserve(verdicts.size()); !s.ok()) return s;
-    VIGIL_CUDA_TRY(cudaMemcpyAsync(lane.checks.as<void>(), checks.data(), checks.size_bytes(), cudaMemcpyHostToDevice,
-                                   lane.stream));
+    const cudaStream_t stream = lane.timed.get();
+    VIGIL_CUDA_TRY(
+        cudaMemcpyAsync(lane.checks.as<void>(), checks.data(), checks.size_bytes(), cudaMemcpyHostToDevice, stream));
     if (!arena.empty())
-      VIGIL_CUDA_TRY(
-          cudaMemcpyAsync(lane.arena.as<void>(), arena.data(), arena.size(), cudaMemcpyHostToDevice, lane.stream));
-    VIGIL_CUDA_TRY(cudaEventRecord(lane.kernels_begin, lane.stream));
+      VIGIL_CUDA_TRY(cudaMemcpyAsync(lane.arena.as<void>(), arena.data(), arena.size(), cudaMemcpyHostToDevice, stream));
+    VIGIL_CUDA_TRY(lane.timed.begin_kernels());
     VIGIL_CUDA_TRY(launch(lane, lane.checks.as<Wire>(), static_cast<uint32_t>(checks.size())));
-    VIGIL_CUDA_TRY(cudaEventRecord(lane.kernels_end, lane.stream));
-    VIGIL_CUDA_TRY(cudaMemcpyAsync(verdicts.data(), lane.verdicts.as<void>(), verdicts.size(), cudaMemcpyDeviceToHost,
-                                   lane.stream));
-    VIGIL_CUDA_TRY(cudaStreamSynchronize(lane.stream));
-    float ms = 0;
-    VIGIL_CUDA_TRY(cudaEventElapsedTime(&ms, lane.kernels_begin, lane.kernels_end));
-    if (kernel_seconds) *kernel_seconds = ms / 1e3;
+    VIGIL_CUDA_TRY(lane.timed.end_kernels());
+    VIGIL_CUDA_TRY(
+        cudaMemcpyAsync(verdicts.data(), lane.verdicts.as<void>(), verdicts.size(), cudaMemcpyDeviceToHost, stream));
+    VIGIL_CUDA_TRY(cudaStreamSynchronize(stream));
+    double seconds = 0;
+    if (Status s = lane.timed.kernel_seconds(&seconds); !s.ok()) return s;
+    if (kernel_seconds) *kernel_seconds = seconds;
     return Status::Ok();
   }
 
