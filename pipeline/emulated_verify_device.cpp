@@ -59,11 +59,14 @@ class EmulatedVerifyDevice final : public gpu::VerifyDevice {
 class FaultyVerifyDevice final : public gpu::VerifyDevice {
  public:
   FaultyVerifyDevice(std::unique_ptr<gpu::VerifyDevice> inner, const DeviceFaultPlan& plan)
-      : inner_(std::move(inner)), schedule_(plan), name_(inner_->name() + " (fault injection)") {}
+      : inner_(std::move(inner)),
+        schedule_(plan),
+        name_(inner_->name() + " (fault injection)"),
+        allocator_(inner_->host_allocator(), schedule_) {}
   const std::string& name() const override { return name_; }
   bool usable() const override { return !schedule_.broken() && inner_->usable(); }
   unsigned lanes() const override { return inner_->lanes(); }
-  gpu::HostAllocator& host_allocator() override { return inner_->host_allocator(); }
+  gpu::HostAllocator& host_allocator() override { return allocator_; }
   Status reserve(size_t checks, size_t wire_bytes, size_t arena_bytes) override {
     return inner_->reserve(checks, wire_bytes, arena_bytes);
   }
@@ -86,9 +89,22 @@ class FaultyVerifyDevice final : public gpu::VerifyDevice {
     });
   }
 
+  // The inner device's host memory, but the allocations the plan names fail.
+  class FaultyAllocator final : public gpu::HostAllocator {
+   public:
+    FaultyAllocator(gpu::HostAllocator& inner, FaultSchedule& schedule) : inner_(inner), schedule_(schedule) {}
+    void* allocate(size_t bytes) override { return schedule_.allocation_allowed() ? inner_.allocate(bytes) : nullptr; }
+    void deallocate(void* p) override { inner_.deallocate(p); }
+
+   private:
+    gpu::HostAllocator& inner_;
+    FaultSchedule& schedule_;
+  };
+
   const std::unique_ptr<gpu::VerifyDevice> inner_;
   FaultSchedule schedule_;
   const std::string name_;
+  FaultyAllocator allocator_;
 };
 
 }  // namespace

@@ -39,6 +39,11 @@ Status parse_device_fault_plan(std::string_view spec, DeviceFaultPlan* out) {
     } else if (key == "sticky") {
       ok = eq == std::string_view::npos;
       plan.sticky = true;
+    } else if (key == "at") {
+      ok = value == "before" || value == "after" || value == "alloc";
+      plan.at = value == "after"   ? DeviceFaultPlan::At::kAfter
+                : value == "alloc" ? DeviceFaultPlan::At::kAlloc
+                                   : DeviceFaultPlan::At::kBefore;
     } else if (key == "delay_ms") {
       ok = parse_number(value, &number) && number <= 60000;
       plan.delay_ms = static_cast<uint32_t>(number);

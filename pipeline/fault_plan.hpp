@@ -23,13 +23,25 @@ namespace vigil {
 //   sticky           after its first injected failure the device reports itself
 //                    unusable, as a GPU does after a kernel fault
 //   delay_ms=D       every call first sleeps D milliseconds (a slow device)
+//   at=P             where the chosen calls fail:
+//                      before  before the device runs (as a failed upload or
+//                              launch); the default
+//                      after   once the device has run the call (as a failed
+//                              download, or a fault found at synchronization)
+//                      alloc   the call's page-locked host buffers cannot be
+//                              allocated (verification only); fail_from counts
+//                              allocations, not calls
+// A failing call writes wrong outputs before it reports its error, so a
+// caller that kept any of them would be caught.
 struct DeviceFaultPlan {
+  enum class At : uint8_t { kBefore, kAfter, kAlloc };
   bool emulate = false;
   uint32_t devices = 1;
   uint64_t fail_from = 0;
   uint64_t fail_count = UINT64_MAX;
   bool sticky = false;
   uint32_t delay_ms = 0;
+  At at = At::kBefore;
   bool injects() const { return fail_from != 0 || delay_ms != 0; }
 };
 
@@ -57,11 +69,18 @@ class FaultSchedule {
   // that kept them would be caught) and the DeviceError.
   template <class Run, class Scribble>
   Status call(const Run& run, const Scribble& scribble) {
+    if (plan_.at == DeviceFaultPlan::At::kAlloc) return run();  // allocate() counts instead
     const uint64_t n = next_call();
     if (n == 0) return run();
+    if (plan_.at == DeviceFaultPlan::At::kAfter && n != UINT64_MAX) {
+      const Status ignored = run();  // the device did the work; the call fails anyway
+      (void)ignored;
+    }
     scribble();
     return injected_error(n);
   }
+  // For at=alloc: false when this allocation is to fail.
+  bool allocation_allowed() { return plan_.at != DeviceFaultPlan::At::kAlloc || next_call() == 0; }
   static Status injected_error(uint64_t call);
 
  private:

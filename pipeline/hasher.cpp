@@ -39,6 +39,8 @@ std::unique_ptr<Hasher> make_hasher(const HasherOptions& options, std::unique_pt
 Status Hasher::Create(const HasherOptions& options, std::unique_ptr<Hasher>* out) {
   DeviceFaultPlan plan;
   if (Status s = resolve_device_fault_plan(options.fault_injection, &plan); !s.ok()) return s;
+  if (plan.at == DeviceFaultPlan::At::kAlloc)
+    return Status::InvalidArgument("fault injection: at=alloc applies to verification only");
   if (options.gpu_device < -1) return Status::InvalidArgument("gpu_device must be -1 (the first GPU) or a device index");
   // One GPU: hashing is memory-bound and cheap next to verification, so a
   // second GPU would mostly add transfers.

@@ -130,39 +130,42 @@ TEST(EnginePipeline, DefaultDepthIsTheDevicesLaneCount) {
   EXPECT_EQ(Engine::Create(cpu, &e).code(), Status::Code::kInvalidArgument);
 }
 
-// Many producers over 1, 2 and 4 concurrent batches, with device calls
-// failing (transient or sticky) in the middle of the stream: every verdict
-// is the oracle's, every check verified exactly once, and the gauges are
-// back to zero once everything is delivered.
-TEST(EnginePipeline, ManyProducersAtEveryDepthWithFaultsGetTheOraclesVerdicts) {
+// Many producers over 1, 2 and 4 concurrent batches, with the device failing
+// at each point the fault plan knows -- before it runs (transient or
+// sticky), after it ran, or in the allocation of the page-locked buffers --
+// in the middle of the stream: every verdict is the oracle's, every check
+// verified exactly once, and the gauges are back to zero once everything is
+// delivered.
+TEST(EnginePipeline, ManyProducersAtEveryDepthWithFaultsAtEveryPointGetTheOraclesVerdicts) {
   const uint64_t seed = test_seed();
   SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
+  const char* const kPlans[] = {"", "fail_from=5,fail_count=3", "fail_from=5,sticky", "fail_from=5,fail_count=3,at=after",
+                                "fail_from=2,fail_count=3,at=alloc"};
   for (unsigned depth : {1u, 2u, 4u}) {
-    for (int fail_after : {-1, 4}) {
-      for (bool sticky : {false, true}) {
-        if (fail_after < 0 && sticky) continue;
-        SCOPED_TRACE("depth " + std::to_string(depth) + ", fail_after " + std::to_string(fail_after) +
-                     (sticky ? ", sticky" : ""));
-        DeviceFaultPlan plan;
-        if (fail_after >= 0) {
-          plan.fail_from = static_cast<uint64_t>(fail_after) + 1;
-          plan.fail_count = sticky ? UINT64_MAX : 3;
-          plan.sticky = sticky;
-        }
-        EngineOptions o = pipeline_options(depth);
-        o.max_pending_checks = 1024;
-        auto engine = engine_over(o, with_injected_faults(make_emulated_verify_device(depth), plan));
-        const size_t total = run_stream(*engine, 6, {0, 1, 31, 32, 33, 63, 64, 65, 150}, seed + depth);
-        EXPECT_TRUE(eventually([&] { return engine->stats().pending_checks == 0; }));
-        const EngineStats st = engine->stats();
-        EXPECT_EQ(st.checks, total);
-        EXPECT_EQ(st.verifier.gpu_checks + st.verifier.cpu_checks, total) << "a check verified twice or never";
-        if (fail_after >= 0) EXPECT_GE(st.verifier.gpu_fallbacks, 1u);
-        EXPECT_LE(st.max_pending_checks, o.max_pending_checks);
-        EXPECT_EQ(st.batches_awaiting_delivery, 0u);
-        EXPECT_EQ(st.queued_submissions, 0u);
-        expect_consistent(st);
+    for (const char* spec : kPlans) {
+      SCOPED_TRACE("depth " + std::to_string(depth) + ", faults '" + spec + "'");
+      DeviceFaultPlan plan;
+      ASSERT_TRUE(parse_device_fault_plan(spec, &plan).ok());
+      EngineOptions o = pipeline_options(depth);
+      o.max_pending_checks = 1024;
+      auto engine = engine_over(o, with_injected_faults(make_emulated_verify_device(depth), plan));
+      const size_t total = run_stream(*engine, 6, {0, 1, 31, 32, 33, 63, 64, 65, 150}, seed + depth);
+      EXPECT_TRUE(eventually([&] { return engine->stats().pending_checks == 0; }));
+      const EngineStats st = engine->stats();
+      EXPECT_EQ(st.checks, total);
+      EXPECT_EQ(st.verifier.gpu_checks + st.verifier.cpu_checks, total) << "a check verified twice or never";
+      if (plan.injects()) {
+        EXPECT_GE(st.verifier.gpu_fallbacks, 1u);
+        EXPECT_NE(st.verifier.last_gpu_error.find(plan.at == DeviceFaultPlan::At::kAlloc ? "host staging" : "injected"),
+                  std::string::npos)
+            << st.verifier.last_gpu_error;
+      } else {
+        EXPECT_EQ(st.verifier.gpu_fallbacks, 0u);
       }
+      EXPECT_LE(st.max_pending_checks, o.max_pending_checks);
+      EXPECT_EQ(st.batches_awaiting_delivery, 0u);
+      EXPECT_EQ(st.queued_submissions, 0u);
+      expect_consistent(st);
     }
   }
 }

@@ -3,6 +3,7 @@
 // devices that fail on purpose, and the CPU path.
 #include <gtest/gtest.h>
 
+#include "differential/generator.hpp"
 #include "emulated_verify_device.hpp"
 #include "pipeline/failing_verify_device.hpp"
 #include "pipeline/verifier_conformance.hpp"
@@ -203,6 +204,37 @@ TEST(VerifierMultiGpu, AStickyFaultOnOneGpuLeavesTheOthers) {
   EXPECT_TRUE(v->on_gpu());
 }
 
+// Each point a plan can fail at, through Create with the emulated device:
+// the chosen calls (or allocations) fail, are redone on the CPU, and every
+// verdict is the oracle's.
+TEST(VerifierFaultInjection, EveryPointFailsTheChosenCallsAndTheCpuRedoesThem) {
+  const uint64_t seed = test_seed();
+  for (const char* spec : {"device=emulated,fail_from=2,fail_count=1", "device=emulated,fail_from=2,fail_count=1,at=after",
+                           "device=emulated,fail_from=2,fail_count=1,at=alloc"}) {
+    SCOPED_TRACE(spec);
+    VerifierOptions o;
+    o.fault_injection = spec;
+    o.gpu_max_checks = 64;
+    std::unique_ptr<Verifier> v;
+    ASSERT_TRUE(Verifier::Create(o, &v).ok());
+    difftest::Generator gen(seed);
+    for (int call = 0; call < 4; ++call) {
+      std::vector<difftest::GenCheck> gens;
+      for (int i = 0; i < 40; ++i) gens.push_back(gen.next(Scheme::kEcdsaLowS));
+      std::vector<Check> checks;
+      for (const auto& g : gens) checks.push_back(Check{g.scheme, g.key, g.msg, g.sig, nullptr});
+      std::vector<uint8_t> verdicts(checks.size(), 7);
+      ASSERT_TRUE(v->verify(checks, verdicts).ok());
+      for (size_t i = 0; i < gens.size(); ++i) EXPECT_EQ(verdicts[i], gens[i].oracle ? 1 : 0) << "call " << call;
+    }
+    const VerifierStats st = v->stats();
+    EXPECT_EQ(st.gpu_fallbacks, 1u) << st.last_gpu_error;
+    EXPECT_EQ(st.gpu_calls, 3u);
+    EXPECT_EQ(st.cpu_checks, 40u);
+    EXPECT_TRUE(v->on_gpu());
+  }
+}
+
 TEST(VerifierFaultInjection, PlansParseAndBadItemsAreNamed) {
   DeviceFaultPlan p;
   ASSERT_TRUE(parse_device_fault_plan("device=emulated,fail_from=3,fail_count=2,sticky,delay_ms=5", &p).ok());
@@ -211,10 +243,15 @@ TEST(VerifierFaultInjection, PlansParseAndBadItemsAreNamed) {
   EXPECT_EQ(p.fail_count, 2u);
   EXPECT_TRUE(p.sticky);
   EXPECT_EQ(p.delay_ms, 5u);
+  EXPECT_EQ(p.at, DeviceFaultPlan::At::kBefore);
+  ASSERT_TRUE(parse_device_fault_plan("fail_from=1,at=after", &p).ok());
+  EXPECT_EQ(p.at, DeviceFaultPlan::At::kAfter);
+  ASSERT_TRUE(parse_device_fault_plan("at=alloc,fail_from=2", &p).ok());
+  EXPECT_EQ(p.at, DeviceFaultPlan::At::kAlloc);
   ASSERT_TRUE(parse_device_fault_plan("", &p).ok());
   EXPECT_FALSE(p.emulate || p.injects());
   for (const char* bad : {"device=cuda", "devices=0", "devices=65", "fail_from=x", "fail_from=", "fail_count=0", "sticky=1", "delay_ms=99999999",
-                          "bogus", "fail_from=1,,"}) {
+                          "bogus", "fail_from=1,,", "at=middle", "at"}) {
     const Status s = parse_device_fault_plan(bad, &p);
     EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << bad;
   }

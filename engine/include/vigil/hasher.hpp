@@ -32,7 +32,7 @@ struct HasherOptions {
   size_t gpu_min_items = 1024;
   // Fault injection, as VerifierOptions::fault_injection: "device=emulated"
   // (the kernels' code run on the host stands in for the GPU), fail_from=N,
-  // fail_count=K, sticky, delay_ms=D. Empty (default): the environment
+  // fail_count=K, sticky, delay_ms=D, at=before|after. Empty (default): the environment
   // variable VIGIL_FAULT_INJECT if set, else none. Answers stay right
   // whatever is injected: failed calls are redone on the CPU.
   std::string fault_injection;

@@ -51,9 +51,11 @@ struct VerifierOptions {
   // host stands in for the GPU). Comma-separated items: device=emulated,
   // devices=N (N emulated GPUs), fail_from=N (device calls N, N+1, ... fail;
   // of the first GPU when there are several), fail_count=K, sticky (the
-  // device is unusable after its first fault), delay_ms=D. Empty (default):
-  // the environment variable VIGIL_FAULT_INJECT if set, else none. Verdicts
-  // stay right whatever is injected: failed calls are redone on the CPU.
+  // device is unusable after its first fault), delay_ms=D, at=before|after|
+  // alloc (fail before the device runs, once it has run, or in allocating
+  // the page-locked buffers). Empty (default): the environment variable
+  // VIGIL_FAULT_INJECT if set, else none. Verdicts stay right whatever is
+  // injected: failed calls are redone on the CPU.
   std::string fault_injection;
 };
 
