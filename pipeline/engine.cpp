@@ -376,6 +376,35 @@ void Engine::Impl::verify_batch(Batch& b) {
     ++stats.batches_verifying;
     for (const Submission& s : b.subs) ++stats.queue_wait_us[us_bucket(started - s.enqueued)];
   }
+  try {
+    run_batch(b);
+  } catch (const std::exception& e) {
+    // Out of memory, most likely: the batch's submissions get an error, not
+    // a verdict, and the engine goes on.
+    b.status = Status::Internal(std::string("engine: batch not verified: ") + e.what());
+    b.hash_status.assign(b.subs.size(), b.status);
+    b.out_offset.resize(b.subs.size(), 0);
+  }
+  const VerifierStats vstats = verifier->stats();
+  const HasherStats hstats = hasher->stats();
+  const Clock::time_point verified_at = Clock::now();
+
+  std::lock_guard lock(mu);
+  // Concurrent batches finish in any order: keep the newest counters.
+  if (vstats.gpu_calls + vstats.gpu_fallbacks + vstats.cpu_checks >=
+      stats.verifier.gpu_calls + stats.verifier.gpu_fallbacks + stats.verifier.cpu_checks)
+    stats.verifier = vstats;
+  if (hstats.gpu_calls + hstats.cpu_calls >= stats.hasher.gpu_calls + stats.hasher.cpu_calls) stats.hasher = hstats;
+  --stats.batches_verifying;
+  ++stats.delivery_queue_depth[std::min<uint64_t>(stats.batches_awaiting_delivery, stats.delivery_queue_depth.size() - 1)];
+  ++stats.batches_awaiting_delivery;
+  ++stats.verify_us[us_bucket(verified_at - started)];
+  for (const Submission& s : b.subs) ++stats.verdict_latency_us[us_bucket(verified_at - s.enqueued)];
+}
+
+// The batch's work: its checks merged into one Verifier call, its hash and
+// Merkle jobs into Hasher calls; every submission's output offset recorded.
+void Engine::Impl::run_batch(Batch& b) {
   // Each submission's output offset: check submissions into the merged
   // verdicts, hash jobs into `hashes`, Merkle jobs into `merkle`.
   b.merged.clear();
@@ -406,21 +435,6 @@ void Engine::Impl::verify_batch(Batch& b) {
     b.merkle.resize(trees);
     hash_batch(b);
   }
-  const VerifierStats vstats = verifier->stats();
-  const HasherStats hstats = hasher->stats();
-  const Clock::time_point verified_at = Clock::now();
-
-  std::lock_guard lock(mu);
-  // Concurrent batches finish in any order: keep the newest counters.
-  if (vstats.gpu_calls + vstats.gpu_fallbacks + vstats.cpu_checks >=
-      stats.verifier.gpu_calls + stats.verifier.gpu_fallbacks + stats.verifier.cpu_checks)
-    stats.verifier = vstats;
-  if (hstats.gpu_calls + hstats.cpu_calls >= stats.hasher.gpu_calls + stats.hasher.cpu_calls) stats.hasher = hstats;
-  --stats.batches_verifying;
-  ++stats.delivery_queue_depth[std::min<uint64_t>(stats.batches_awaiting_delivery, stats.delivery_queue_depth.size() - 1)];
-  ++stats.batches_awaiting_delivery;
-  ++stats.verify_us[us_bucket(verified_at - started)];
-  for (const Submission& s : b.subs) ++stats.verdict_latency_us[us_bucket(verified_at - s.enqueued)];
 }
 
 // The batch's hash jobs, one Hasher call per kind and tag (a batch rarely

@@ -119,6 +119,7 @@ struct Engine::Impl {
   void verify_stage(unsigned index);
   void deliver();
   void verify_batch(Batch& b);
+  void run_batch(Batch& b);
   void hash_batch(Batch& b);
   void deliver_batch(Batch& b);
   bool wait_for_batch(std::unique_lock<std::mutex>& lock, Flush* why);

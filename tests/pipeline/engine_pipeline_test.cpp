@@ -170,6 +170,44 @@ TEST(EnginePipeline, ManyProducersAtEveryDepthWithFaultsAtEveryPointGetTheOracle
   }
 }
 
+// Throws std::bad_alloc from its first call, then works.
+class ThrowingOnceDevice final : public gpu::VerifyDevice {
+ public:
+  const std::string& name() const override { return inner_->name(); }
+  bool usable() const override { return true; }
+  Status verify_secp(std::span<const secp::SecpCheck> c, ByteView a, std::span<uint8_t> v, double* t) override {
+    if (!thrown_.exchange(true)) throw std::bad_alloc();
+    return inner_->verify_secp(c, a, v, t);
+  }
+  Status verify_ed25519(std::span<const ed25519::EdCheck> c, ByteView a, std::span<uint8_t> v, double* t) override {
+    if (!thrown_.exchange(true)) throw std::bad_alloc();
+    return inner_->verify_ed25519(c, a, v, t);
+  }
+
+ private:
+  std::unique_ptr<gpu::VerifyDevice> inner_ = make_emulated_verify_device();
+  std::atomic<bool> thrown_{false};
+};
+
+// An exception in a batch's verification (memory exhausted) gives that
+// batch's submissions an error -- never verdicts, never a crash -- and the
+// engine goes on with the next batch.
+TEST(EnginePipeline, AnExceptionFailsItsBatchWithAnErrorAndTheEngineGoesOn) {
+  std::mt19937_64 rng(test_seed());
+  EngineOptions o = pipeline_options(1);
+  o.flush_deadline = kNever;
+  auto engine = engine_over(o, std::make_unique<ThrowingOnceDevice>());
+  Sub first = make_sub(1, 64, rng), second = make_sub(2, 64, rng);
+  auto a = engine->submit(first.owner, first.checks);
+  auto b = engine->submit(second.owner, second.checks);
+  VerifyResult ra = get(a), rb = get(b);
+  EXPECT_EQ(ra.status.code(), Status::Code::kInternal) << ra.status.ToString();
+  EXPECT_NE(ra.status.message().find("not verified"), std::string::npos) << ra.status.ToString();
+  EXPECT_TRUE(ra.verdicts.empty());
+  EXPECT_EQ(ra.owner, 1u);
+  expect_result(rb, second);
+}
+
 // Concurrent Verifier calls (the engine's verify threads) never use more
 // device lanes than the device has, and each gets its own verdicts.
 TEST(VerifierConcurrency, ConcurrentCallsShareTheLanesAndKeepTheirVerdicts) {
