@@ -3,6 +3,8 @@
 // structs of older (shorter) sizes, and error reporting.
 #include "vigil/vigil.h"
 
+#include "capi/c_callers.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -242,6 +244,17 @@ TEST(CApi, EngineDeliversEachOwnerItsVerdicts) {
   vigil_engine_destroy(nullptr);
 }
 
+// An unknown scheme passed from C is refused with a status.
+TEST(CApi, UnknownEnumValuesFromCAreRefused) {
+  const uint8_t key[33] = {2};
+  vigil_parsed_key parsed;
+  for (int scheme : {6, 77, -1, 1 << 30})
+    EXPECT_EQ(c_parse_key_with_scheme(scheme, key, sizeof key, &parsed), VIGIL_INVALID_ARGUMENT) << scheme;
+  EXPECT_STREQ(c_status_name(99), "unknown status");
+  EXPECT_STREQ(c_status_name(-5), "unknown status");
+  EXPECT_STREQ(c_status_name(1), "invalid argument");
+}
+
 // The fields added to vigil_engine_options after the first release: a caller
 // built against the older struct (struct_size without them) gets the
 // defaults; out-of-range values are refused with a status.
@@ -314,9 +327,10 @@ TEST(CApi, EngineHashAndMerkleJobs) {
   EXPECT_EQ(vigil_engine_submit_hashes(engine, 9, VIGIL_HASH_SHA256, ptrs.data(), lens.data(), msgs.size(), "t", 1,
                                        HashSink::hashed, &sink),
             VIGIL_INVALID_ARGUMENT);
-  EXPECT_EQ(vigil_engine_submit_hashes(engine, 9, static_cast<vigil_hash_kind>(9), ptrs.data(), lens.data(), 1, nullptr,
-                                       0, HashSink::hashed, &sink),
-            VIGIL_INVALID_ARGUMENT);
+  for (int kind : {3, 9, -1, 1 << 20})  // from C, where any int can be passed
+    EXPECT_EQ(c_engine_hashes_with_kind(engine, kind, msgs[1].data(), msgs[1].size(), HashSink::hashed, &sink),
+              VIGIL_INVALID_ARGUMENT)
+        << kind;
   std::vector<uint8_t> leaves(32 * 5);
   for (size_t i = 0; i < leaves.size(); ++i) leaves[i] = static_cast<uint8_t>(i * 7);
   std::copy(leaves.begin() + 64, leaves.begin() + 96, leaves.begin() + 96);  // leaves 2 and 3 (a pair) equal: mutated
@@ -368,8 +382,8 @@ TEST(CApi, HashesAndMerkleRootsMatchTheCppApi) {
   tagged.insert(tagged.end(), tag_hash.bytes.begin(), tag_hash.bytes.end());
   tagged.insert(tagged.end(), msgs[1].begin(), msgs[1].end());
   EXPECT_EQ(to_hex(ByteView(out.data() + 32, 32)), to_hex(sha256(tagged)));
-  EXPECT_EQ(vigil_hash(h.h, static_cast<vigil_hash_kind>(3), ptrs.data(), lens.data(), 1, nullptr, 0, out.data()),
-            VIGIL_INVALID_ARGUMENT);
+  for (int kind : {3, 9, -1, 1 << 20})  // from C, where any int can be passed
+    EXPECT_EQ(c_hash_with_kind(h.h, kind, msgs[1].data(), msgs[1].size(), out.data()), VIGIL_INVALID_ARGUMENT) << kind;
 
   // Merkle roots: 0..9 leaves, and a mutated tree (the last two leaves equal).
   for (size_t n = 0; n < 10; ++n) {

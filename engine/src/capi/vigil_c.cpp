@@ -149,6 +149,17 @@ bool verifier_options_of(const vigil_verifier_options& o, vigil::VerifierOptions
   return true;
 }
 
+// A C enum argument's value as the caller passed it: C callers may pass any
+// int, and in C++ reading an enum outside its enumerators' range is
+// undefined, so the bytes are read instead.
+template <class E>
+uint32_t raw(const E& e) {
+  static_assert(sizeof(E) == sizeof(uint32_t));
+  uint32_t v;
+  std::memcpy(&v, &e, sizeof v);
+  return v;
+}
+
 // A result's status for a C callback.
 vigil_status c_status(const vigil::Status& s) {
   return s.ok() ? VIGIL_OK : static_cast<vigil_status>(static_cast<int>(s.code()));
@@ -156,7 +167,7 @@ vigil_status c_status(const vigil::Status& s) {
 
 // A C hash job's kind and messages; false (and last_error set) for an
 // unknown kind or a NULL message with a length.
-bool hash_job_of(const char* what, vigil_hash_kind kind, const uint8_t* const* messages, const size_t* lengths,
+bool hash_job_of(const char* what, uint32_t kind, const uint8_t* const* messages, const size_t* lengths,
                  size_t count, vigil::HashKind* k, std::vector<vigil::ByteView>* views, vigil_status* error) {
   switch (kind) {
     case VIGIL_HASH_SHA256: *k = vigil::HashKind::kSha256; break;
@@ -189,7 +200,7 @@ uint32_t vigil_abi_version(void) { return VIGIL_ABI_VERSION; }
 const char* vigil_version_string(void) { return VIGIL_VERSION_STRING; }
 
 const char* vigil_status_name(vigil_status status) {
-  switch (status) {
+  switch (raw(status)) {
     case VIGIL_OK: return "ok";
     case VIGIL_INVALID_ARGUMENT: return "invalid argument";
     case VIGIL_NOT_SUPPORTED: return "not supported";
@@ -219,7 +230,7 @@ vigil_status vigil_parse_public_key(vigil_scheme scheme, const uint8_t* key, siz
     vigil::Scheme s;
     vigil::ByteView k;
     if (!out || !view_of(key, key_len, &k)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_parse_public_key: NULL argument");
-    if (!scheme_of(scheme, &s)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_parse_public_key: unknown scheme");
+    if (!scheme_of(raw(scheme), &s)) return fail(VIGIL_INVALID_ARGUMENT, "vigil_parse_public_key: unknown scheme");
     vigil::ParsedPublicKey parsed;
     const bool ok = vigil::parse_public_key(s, k, &parsed);
     std::memcpy(out, &parsed, sizeof parsed);
@@ -357,7 +368,7 @@ vigil_status vigil_engine_submit_hashes(vigil_engine* engine, uint64_t owner, vi
     vigil::HashKind k;
     std::vector<vigil::ByteView> views;
     vigil_status error = VIGIL_OK;
-    if (!hash_job_of("vigil_engine_submit_hashes", kind, messages, lengths, count, &k, &views, &error)) return error;
+    if (!hash_job_of("vigil_engine_submit_hashes", raw(kind), messages, lengths, count, &k, &views, &error)) return error;
     return from_status(engine->impl->submit_hashes(
         owner, k, std::move(views),
         [done, user_data](vigil::HashResult r) {
@@ -435,7 +446,7 @@ vigil_status vigil_hash(vigil_hasher* hasher, vigil_hash_kind kind, const uint8_
     vigil::HashKind k;
     std::vector<vigil::ByteView> views;
     vigil_status error = VIGIL_OK;
-    if (!hash_job_of("vigil_hash", kind, messages, lengths, count, &k, &views, &error)) return error;
+    if (!hash_job_of("vigil_hash", raw(kind), messages, lengths, count, &k, &views, &error)) return error;
     std::vector<vigil::Hash256> hashes(count);
     if (vigil_status s = from_status(hasher->impl->hash(k, views, hashes, std::string_view(tag ? tag : "", tag_len)));
         s != VIGIL_OK)
