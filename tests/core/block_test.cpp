@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <random>
 
+#include "core/real_blocks.hpp"
 #include "util/test_util.hpp"
 #include "vigil/block.hpp"
 #include "vigil/hash.hpp"
@@ -28,42 +29,11 @@ bool meets_target(const Hash256& hash, uint32_t bits) {
   return true;
 }
 
-struct RealBlock {
-  const char* path;
-  size_t tx_count;  // 0: not checked
-};
-
-const RealBlock kRealBlocks[] = {
-    {"bitcoin-core/block413567.raw", 1557},
-    {"btcd/mainnet-574200.blk", 3315},
-    {"bitcoinj/block169482.dat", 0},
-    {"bitcoinj/block227835.dat", 0},
-    {"bitcoinj/block227836.dat", 0},
-    {"bitcoinj/block363703.dat", 0},
-    {"bitcoinj/block370661.dat", 0},
-    {"bitcoinj/block481829.dat", 0},
-    {"bitcoinj/block_testnet21066.dat", 0},
-    {"bitcoinj/block_testnet32768.dat", 0},
-    {"bitcoinj/block_testnet700000.dat", 0},
-    {"rust-bitcoin/testnet-924634.raw", 0},
-    {"rust-bitcoin/block_13b8a.hex", 0},
-};
-
-// The real block at `path` through split_block_file (raw or hex).
-Bytes load_block(const char* path) {
-  Bytes contents = test::read_file(test::data_path(path));
-  std::vector<BlockRecord> records;
-  Status s = split_block_file(contents, &records);
-  EXPECT_TRUE(s.ok()) << path << ": " << s.ToString();
-  EXPECT_EQ(records.size(), 1u) << path;
-  return records.empty() ? Bytes{} : records[0].bytes;
-}
-
 TEST(Block, RealBlocksRootsMatchHeadersAndMeetTheirTargets) {
   WorkerPool pool(2);
-  for (const auto& rb : kRealBlocks) {
+  for (const auto& rb : test::kRealBlocks) {
     SCOPED_TRACE(rb.path);
-    Bytes block = load_block(rb.path);
+    Bytes block = test::load_block(rb.path);
     ParsedBlock parsed;
     Status s = parse_block(block, &parsed);
     ASSERT_TRUE(s.ok()) << s.ToString();
@@ -80,7 +50,7 @@ TEST(Block, RealBlocksRootsMatchHeadersAndMeetTheirTargets) {
 }
 
 TEST(Block, Block413567HashAndFirstTxid) {
-  Bytes block = load_block("bitcoin-core/block413567.raw");
+  Bytes block = test::load_block("bitcoin-core/block413567.raw");
   ParsedBlock parsed;
   ASSERT_TRUE(parse_block(block, &parsed).ok());
   EXPECT_EQ(to_display_hex(parsed.hash), "0000000000000000025aff8be8a55df8f89c77296db6198f272d6577325d4069");
@@ -95,7 +65,7 @@ TEST(Block, Block413567HashAndFirstTxid) {
 }
 
 TEST(Block, Cve2012_2459DuplicatedTailIsFlagged) {
-  Bytes block = load_block("bitcoin-core/block413567.raw");
+  Bytes block = test::load_block("bitcoin-core/block413567.raw");
   ParsedBlock parsed;
   ASSERT_TRUE(parse_block(block, &parsed).ok());
   auto ids = block_txids(block, parsed);
@@ -129,7 +99,7 @@ TEST(Block, Cve2012_2459DuplicatedTailIsFlagged) {
 // sha256d(witness root || witness reserved value), the witness root being the
 // Merkle root of the wtxids with the coinbase's taken as zero.
 TEST(Block, SegwitBlock574200WitnessCommitment) {
-  Bytes block = load_block("btcd/mainnet-574200.blk");
+  Bytes block = test::load_block("btcd/mainnet-574200.blk");
   ParsedBlock parsed;
   ASSERT_TRUE(parse_block(block, &parsed).ok());
   size_t with_witness = 0;
@@ -163,7 +133,7 @@ TEST(Block, SegwitBlock574200WitnessCommitment) {
 }
 
 TEST(BlockParse, EveryTruncationIsAnErrorNotACrash) {
-  Bytes block = load_block("btcd/mainnet-574200.blk");
+  Bytes block = test::load_block("btcd/mainnet-574200.blk");
   ParsedBlock parsed;
   std::mt19937_64 rng(test::test_seed());
   std::vector<size_t> cuts;
@@ -178,7 +148,7 @@ TEST(BlockParse, EveryTruncationIsAnErrorNotACrash) {
 }
 
 TEST(BlockParse, TrailingBytesAreAnError) {
-  Bytes block = load_block("bitcoinj/block169482.dat");
+  Bytes block = test::load_block("bitcoinj/block169482.dat");
   block.push_back(0);
   ParsedBlock parsed;
   Status s = parse_block(block, &parsed);

@@ -128,6 +128,18 @@ Status parse_block(ByteView block, ParsedBlock* out) {
   return Status::Ok();
 }
 
+// One standalone transaction occupying all of `bytes` (transaction.cpp).
+Status parse_tx_span(ByteView bytes, TxSpan* span) {
+  if (bytes.size() > std::numeric_limits<uint32_t>::max())
+    return Status::Corruption("transaction of " + std::to_string(bytes.size()) + " bytes is larger than 4 GiB");
+  Reader r(bytes);
+  if (!read_tx(r, span)) return Status::Corruption(r.error());
+  if (r.remaining() != 0)
+    return Status::Corruption(std::to_string(r.remaining()) + " trailing bytes after the transaction at byte " +
+                              std::to_string(r.offset()));
+  return Status::Ok();
+}
+
 Hash256 txid_of(ByteView block, const TxSpan& tx) {
   if (!tx.has_witness) return sha256d(block.subspan(tx.begin, tx.end - tx.begin));
   Sha256Stream inner;

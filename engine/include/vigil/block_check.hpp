@@ -1,0 +1,65 @@
+// Context-free block validity, as Bitcoin Core's CheckBlock, plus the witness
+// commitment and weight rules of its ContextualCheckBlock (with segwit
+// active): everything that needs the block alone. Invalidity is a value
+// with Bitcoin Core's reject reason; infrastructure errors stay Statuses.
+// What needs the chain (BIP34 height, timestamps, difficulty, finality,
+// spent outputs) is judged elsewhere.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vigil/block.hpp"
+#include "vigil/hasher.hpp"
+#include "vigil/transaction.hpp"
+
+namespace vigil {
+
+inline constexpr uint64_t kMaxBlockWeight = 4'000'000;     // MAX_BLOCK_WEIGHT
+inline constexpr uint64_t kWitnessScaleFactor = 4;         // WITNESS_SCALE_FACTOR
+inline constexpr uint64_t kMaxBlockSigopsCost = 80'000;    // MAX_BLOCK_SIGOPS_COST
+
+// A consensus verdict: valid, or invalid with the reason Bitcoin Core gives
+// ("bad-txnmrklroot", "high-hash", ...) and what exactly failed.
+struct Validity {
+  bool valid = true;
+  std::string reason;  // empty when valid
+  std::string debug;   // the transaction, the values; for people
+
+  static Validity Valid() { return {}; }
+  static Validity Invalid(std::string reason, std::string debug = {}) {
+    return Validity{false, std::move(reason), std::move(debug)};
+  }
+};
+
+struct CheckBlockOptions {
+  Network network = Network::kMainnet;  // whose proof-of-work limit applies
+  bool check_pow = true;                // false: everything but the proof of work (TestBlockValidity)
+  bool check_merkle_root = true;
+  bool segwit = true;                   // the witness commitment rules (active on mainnet from 481,824)
+};
+
+// The proof-of-work limit of a network, as a 256-bit number in Hash256's
+// byte order (little-endian).
+Hash256 pow_limit(Network network);
+
+// Bitcoin Core's arith_uint256::SetCompact of nBits; false when the target
+// is negative, zero, overflows or exceeds `limit` (what CheckProofOfWork
+// rejects before comparing).
+bool target_from_bits(uint32_t bits, const Hash256& limit, Hash256* target);
+
+// CheckProofOfWork: `hash` (a block hash, little-endian) at or below the
+// target of `bits`, which must itself be valid for `network`.
+bool check_proof_of_work(const Hash256& hash, uint32_t bits, Network network);
+
+// CheckTransaction: the rules one transaction must meet on its own.
+Validity check_transaction(const Transaction& tx);
+
+// CheckBlock (and the commitment and weight rules): `txs` are the block's
+// transactions (read_block_transactions) and `hashes` its txids and Merkle
+// roots (Hasher::block_hashes, on the GPU when there is one).
+Validity check_block(ByteView block, const ParsedBlock& parsed, const std::vector<Transaction>& txs,
+                     const BlockHashes& hashes, const CheckBlockOptions& options = {});
+
+}  // namespace vigil
