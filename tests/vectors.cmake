@@ -10,6 +10,7 @@ vigil_add_test(vigil_vector_tests
     vectors/ed25519_test.cpp
     vectors/ed25519_zip215_test.cpp
     vectors/der_bip66_test.cpp
+    vectors/sighash_test.cpp
   LABELS vectors)
 target_link_libraries(vigil_vector_tests PRIVATE ZLIB::ZLIB)
 # The kernel path run on the host (pipeline/secp_prepare.hpp, verify_secp_on_host).

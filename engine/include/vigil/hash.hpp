@@ -2,6 +2,8 @@
 // processor has them), single and batched.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <span>
 
 #include "vigil/bytes.hpp"
@@ -14,6 +16,9 @@ class WorkerPool;
 Hash256 sha256(ByteView data);
 // SHA-256(SHA-256(data)): Bitcoin's txid, block hash and Merkle node hash.
 Hash256 sha256d(ByteView data);
+
+// RIPEMD-160(SHA-256(data)): Bitcoin's key and script hash (P2PKH, P2SH, P2WPKH).
+std::array<uint8_t, 20> hash160(ByteView data);
 
 // Incremental SHA-256, for data that arrives in pieces (a file, a gather list).
 class Sha256Stream {

@@ -45,7 +45,7 @@ struct ScriptOp {
 // (a push running past the end), as GetScriptOp: then malformed() tells which.
 class ScriptCursor {
  public:
-  explicit ScriptCursor(ByteView script) : script_(script) {}
+  explicit ScriptCursor(ByteView script, size_t start = 0) : script_(script), pos_(start) {}
   bool next(ScriptOp* op);
   bool malformed() const { return malformed_; }
   size_t offset() const { return pos_; }

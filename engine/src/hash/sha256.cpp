@@ -4,8 +4,10 @@
 // The low-level functions are deprecated in OpenSSL 3 but still use the same
 // assembly (with SHA-NI where present); they are confined to this file.
 #define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <stdexcept>
 #include <string>
 
 #include "vigil/hash.hpp"
@@ -41,6 +43,16 @@ Hash256 sha256(ByteView data) {
   Hash256 h;
   sha256_raw(data.data(), data.size(), h.data());
   return h;
+}
+
+std::array<uint8_t, 20> hash160(ByteView data) {
+  const Hash256 inner = sha256(data);
+  std::array<uint8_t, 20> out{};
+  unsigned int len = 0;
+  // RIPEMD-160 is in OpenSSL 3's default provider (since 3.0.7).
+  if (EVP_Digest(inner.bytes.data(), 32, out.data(), &len, EVP_ripemd160(), nullptr) != 1 || len != 20)
+    throw std::runtime_error("hash160: OpenSSL has no RIPEMD-160");
+  return out;
 }
 
 Hash256 sha256d(ByteView data) {
