@@ -17,6 +17,14 @@
 namespace vigil::test {
 namespace {
 
+// The block's transactions (views into `block`); a failure is a test failure.
+std::vector<Transaction> transactions_of(const Bytes& block, ParsedBlock* parsed) {
+  std::vector<Transaction> txs;
+  EXPECT_TRUE(parse_block(block, parsed).ok());
+  EXPECT_TRUE(read_block_transactions(block, *parsed, &txs).ok());
+  return txs;
+}
+
 struct Judged {
   BlockSpends spends;
   std::vector<bool> ok;
@@ -27,9 +35,7 @@ struct Judged {
 // given) and judges.
 Judged judge_block(const Bytes& block, const PrevoutLookup& prevouts, std::optional<uint32_t> only_tx = {}) {
   ParsedBlock parsed;
-  std::vector<Transaction> txs;
-  EXPECT_TRUE(parse_block(block, &parsed).ok());
-  EXPECT_TRUE(read_block_transactions(block, parsed, &txs).ok());
+  const std::vector<Transaction> txs = transactions_of(block, &parsed);
   Judged j;
   j.spends = collect_block_spends(txs, prevouts);
   std::vector<uint8_t> verdicts(j.spends.checks.size(), 0);
@@ -65,9 +71,7 @@ TEST(Spends, Block413567WithoutPrevoutsEverySignatureVerifies) {
 TEST(Spends, AnyFlippedBitInASignatureKeyOrSignedFieldIsFound) {
   const Bytes block = read_file(data_path("bitcoin-core/block413567.raw"));
   ParsedBlock parsed;
-  std::vector<Transaction> txs;
-  ASSERT_TRUE(parse_block(block, &parsed).ok());
-  ASSERT_TRUE(read_block_transactions(block, parsed, &txs).ok());
+  const std::vector<Transaction> txs = transactions_of(block, &parsed);
   const Judged clean = judge_block(block, nullptr);
   std::mt19937_64 rng(test_seed());
   SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(test_seed()));
@@ -121,9 +125,7 @@ TEST(Spends, RegtestChainP2wpkhWithPrevoutsFromTheChain) {
     EXPECT_TRUE(j.validity.valid) << "block " << blocks << ": " << j.validity.debug;
     for (const InputSpend& s : j.spends.inputs) p2wpkh += s.form == SpendForm::kP2WPKH;
     ParsedBlock parsed;
-    std::vector<Transaction> txs;
-    ASSERT_TRUE(parse_block(block, &parsed).ok());
-    ASSERT_TRUE(read_block_transactions(block, parsed, &txs).ok());
+    const std::vector<Transaction> txs = transactions_of(block, &parsed);
     for (size_t t = 0; t < txs.size(); ++t) {
       for (const TxIn& i : txs[t].inputs) utxo.erase(i.prevout);
       const Hash256 id = txid_of(block, parsed.txs[t]);
@@ -142,9 +144,7 @@ TEST(Spends, FormRulesAndUnknownForms) {
   // any signature check. A spend of an unknown output: not verified.
   const Bytes block = read_file(data_path("bitcoin-core/block413567.raw"));
   ParsedBlock parsed;
-  std::vector<Transaction> txs;
-  ASSERT_TRUE(parse_block(block, &parsed).ok());
-  ASSERT_TRUE(read_block_transactions(block, parsed, &txs).ok());
+  const std::vector<Transaction> txs = transactions_of(block, &parsed);
   const BlockSpends blind = collect_block_spends(txs, nullptr);
   size_t k = 0;
   while (blind.inputs[k].form != SpendForm::kP2PKH) ++k;
