@@ -3,10 +3,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "vigil/backend.hpp"
+#include "vigil/block.hpp"
 #include "vigil/hasher.hpp"
 #include "vigil/verifier.hpp"
 
@@ -37,6 +39,16 @@ struct HashOptions {
   std::vector<std::string> inputs;
 };
 int run_hash(const HashOptions& options);
+
+struct BlockCheckOptions {
+  Backend backend = Backend::kAuto;
+  std::string input;             // one block: blk*.dat framing, raw or hex
+  std::string prevouts;          // optional spent-outputs file
+  std::optional<Network> network;  // default: the framing's, else mainnet
+  bool json = false;
+  bool no_pow = false;           // everything but the proof of work
+};
+int run_block_check(const BlockCheckOptions& options);
 
 // A Hasher for subcommand `command`; with `--backend gpu` and no usable GPU,
 // prints "vigil <command>: <why>" on stderr and returns the error.

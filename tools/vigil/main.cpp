@@ -50,6 +50,34 @@ int main(int argc, char** argv) {
   h->add_flag("-r,--reverse", hash.reverse, "Print byte-reversed, as Bitcoin displays hashes");
   h->add_option("inputs", hash.inputs, "Files (none or -: stdin)");
 
+  vigil::cli::BlockCheckOptions block_check;
+  auto* block_cmd = app.add_subcommand("block", "Bitcoin blocks");
+  block_cmd->require_subcommand(1);
+  auto* bc = block_cmd->add_subcommand(
+      "check", "Check one block: Bitcoin's context-free rules (Bitcoin Core's CheckBlock, witness commitment, weight) "
+               "and the signatures of its standard spends, all verified in one batch");
+  add_backend_option(bc, &block_check.backend);
+  bc->add_option("input", block_check.input, "Block file: blk*.dat framing, raw or hex")->required();
+  bc->add_option("--prevouts", block_check.prevouts,
+                 "Spent outputs, one per line: <txid-hex>:<vout> <amount-in-satoshis> <scriptPubKey-hex> (txid in "
+                 "display order). Without it only P2PKH and P2SH multisig spends (whose script the spend reveals) are "
+                 "verified");
+  static const std::map<std::string, vigil::Network> kNetworks = {{"mainnet", vigil::Network::kMainnet},
+                                                                   {"testnet3", vigil::Network::kTestnet3},
+                                                                   {"testnet4", vigil::Network::kTestnet4},
+                                                                   {"signet", vigil::Network::kSignet},
+                                                                   {"regtest", vigil::Network::kRegtest}};
+  bc->add_option("--network", block_check.network, "mainnet, testnet3, testnet4, signet or regtest (default: the "
+                                                    "file's framing, else mainnet): whose proof-of-work limit applies")
+      ->transform(CLI::CheckedTransformer(kNetworks, CLI::ignore_case));
+  bc->add_flag("--json", block_check.json, "JSON output: hash, tx count, every input's result, signature counts, "
+                                           "verdict and reason");
+  bc->add_flag("--no-pow", block_check.no_pow, "Check everything but the proof of work (as Bitcoin Core's "
+                                               "TestBlockValidity for block templates)");
+  bc->footer("Exit 0 valid, 1 invalid (the reason in Bitcoin Core's words, e.g. bad-txnmrklroot, high-hash, "
+             "mandatory-script-verify-flag-failed), 2 error, 3 incomplete: no rule failed but some inputs could not "
+             "be verified (not a standard form, or their spent outputs unknown).");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -65,5 +93,6 @@ int main(int argc, char** argv) {
   if (v->parsed()) return vigil::cli::run_verify(verify);
   if (m->parsed()) return vigil::cli::run_merkle(merkle);
   if (h->parsed()) return vigil::cli::run_hash(hash);
+  if (bc->parsed()) return vigil::cli::run_block_check(block_check);
   return 2;
 }

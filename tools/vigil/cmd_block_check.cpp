@@ -1,0 +1,195 @@
+// vigil block check: one block against Bitcoin's context-free rules and the
+// signatures of its standard spends (with caller-supplied spent outputs, or
+// those whose script code the spend itself reveals), all of its signatures
+// verified in one batch.
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "commands.hpp"
+#include "file_io.hpp"
+#include "vigil/block_check.hpp"
+#include "vigil/spends.hpp"
+
+namespace vigil::cli {
+namespace {
+
+constexpr const char* kCmd = "block check";
+
+int error(const std::string& what) {
+  std::fprintf(stderr, "vigil %s: %s\n", kCmd, what.c_str());
+  return 2;
+}
+
+bool parse_hex(std::string_view text, Bytes* out) {
+  if (text.size() % 2) return false;
+  out->clear();
+  for (size_t i = 0; i < text.size(); i += 2) {
+    auto nib = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    const int hi = nib(text[i]), lo = nib(text[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out->push_back(static_cast<uint8_t>(hi * 16 + lo));
+  }
+  return true;
+}
+
+// One line per spent output: "<txid-hex>:<vout> <amount> <scriptPubKey-hex>",
+// txid in display order; blank lines and lines starting '#' are skipped.
+Status read_prevouts(const std::string& path, std::map<OutPoint, Prevout>* out) {
+  Bytes contents;
+  if (Status s = read_all(path, &contents); !s.ok()) return s;
+  std::istringstream in(std::string(contents.begin(), contents.end()));
+  std::string line;
+  for (size_t n = 1; std::getline(in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    auto bad = [&](const char* why) {
+      return Status::InvalidArgument(path + ":" + std::to_string(n) + ": " + why + " (want '<txid>:<vout> <amount> <scriptPubKey-hex>')");
+    };
+    std::istringstream fields(line);
+    std::string outpoint, amount, script, extra;
+    if (!(fields >> outpoint >> amount >> script) || (fields >> extra)) return bad("not three fields");
+    const size_t colon = outpoint.find(':');
+    Bytes txid;
+    if (colon != 64 || !parse_hex(std::string_view(outpoint).substr(0, 64), &txid)) return bad("bad txid");
+    OutPoint p;
+    for (size_t i = 0; i < 32; ++i) p.txid.bytes[i] = txid[31 - i];  // display order -> internal
+    try {
+      size_t used = 0;
+      const unsigned long long vout = std::stoull(outpoint.substr(colon + 1), &used);
+      if (used != outpoint.size() - colon - 1 || vout > 0xffffffffULL) return bad("bad output index");
+      p.index = static_cast<uint32_t>(vout);
+      const long long sats = std::stoll(amount, &used);
+      if (used != amount.size() || sats < 0 || sats > kMaxMoney) return bad("bad amount");
+      Prevout po;
+      po.amount = sats;
+      if (!parse_hex(script, &po.script_pubkey)) return bad("bad scriptPubKey hex");
+      if (!out->emplace(p, std::move(po)).second) return bad("the same output twice");
+    } catch (const std::exception&) {
+      return bad("bad number");
+    }
+  }
+  return Status::Ok();
+}
+
+struct Outcome {
+  Validity rules;                 // the context-free checks
+  Validity spends = Validity::Valid();
+  uint64_t signatures = 0, valid_sigs = 0, invalid_sigs = 0, not_verified = 0;
+  bool incomplete() const { return rules.valid && spends.valid && not_verified > 0; }
+  const Validity& verdict() const { return rules.valid ? spends : rules; }
+};
+
+const char* input_result(const InputSpend& s, bool ok) {
+  if (s.form == SpendForm::kUnknown && !s.invalid) return "not verified";
+  return !s.invalid && ok ? "valid" : "invalid";
+}
+
+}  // namespace
+
+int run_block_check(const BlockCheckOptions& o) {
+  Bytes contents;
+  std::vector<BlockRecord> records;
+  Status s = read_all(o.input, &contents);
+  if (s.ok()) s = split_block_file(contents, &records);
+  if (!s.ok()) return error(o.input + ": " + s.ToString());
+  if (records.size() != 1) return error(o.input + ": holds " + std::to_string(records.size()) + " blocks, not one");
+  const Bytes& block = records[0].bytes;
+  CheckBlockOptions check;
+  check.network = o.network ? *o.network : records[0].network.value_or(Network::kMainnet);
+  check.check_pow = !o.no_pow;
+  ParsedBlock parsed;
+  std::vector<Transaction> txs;
+  s = parse_block(block, &parsed);
+  if (s.ok()) s = read_block_transactions(block, parsed, &txs);
+  if (!s.ok()) return error(o.input + ": " + s.ToString());
+  std::map<OutPoint, Prevout> prevouts;
+  if (!o.prevouts.empty()) {
+    if (Status ps = read_prevouts(o.prevouts, &prevouts); !ps.ok()) return error(ps.message());
+  }
+  std::unique_ptr<Hasher> hasher;
+  std::unique_ptr<Verifier> verifier;
+  if (!make_hasher_or_report(kCmd, o.backend, &hasher).ok()) return 2;
+  if (!make_verifier_or_report(kCmd, o.backend, 0, &verifier).ok()) return 2;
+
+  std::vector<BlockHashes> hashes(1);
+  const ByteView view(block.data(), block.size());
+  if (Status hs = hasher->block_hashes({&view, 1}, {&parsed, 1}, hashes); !hs.ok()) return error(hs.ToString());
+  Outcome out;
+  out.rules = check_block(block, parsed, txs, hashes[0], check);
+
+  PrevoutLookup lookup;
+  if (!o.prevouts.empty())
+    lookup = [&](const OutPoint& p) -> const Prevout* {
+      const auto it = prevouts.find(p);
+      return it == prevouts.end() ? nullptr : &it->second;
+    };
+  const BlockSpends spends = collect_block_spends(txs, lookup);
+  std::vector<uint8_t> verdicts(spends.checks.size(), 0);
+  if (Status vs = verifier->verify(spends.checks, verdicts); !vs.ok()) return error(vs.ToString());
+  const std::vector<bool> ok = judge_spends(spends, verdicts);
+  out.spends = spends_validity(spends, ok);
+  out.signatures = spends.signatures;
+  out.not_verified = spends.not_verified;
+  for (size_t k = 0; k < spends.inputs.size(); ++k) {
+    const InputSpend& in = spends.inputs[k];
+    if (in.form == SpendForm::kUnknown && !in.invalid) continue;
+    (ok[k] && !in.invalid ? out.valid_sigs : out.invalid_sigs) += in.signatures;
+  }
+  const Validity& v = out.verdict();
+  const char* verdict = !v.valid ? "invalid" : out.incomplete() ? "incomplete" : "valid";
+
+  if (o.json) {
+    nlohmann::json j = {
+        {"hash", to_display_hex(parsed.hash)},
+        {"network", std::string(network_name(check.network))},
+        {"tx_count", txs.size()},
+        {"proof_of_work_checked", check.check_pow},
+        {"signatures", {{"total", out.signatures}, {"valid", out.valid_sigs}, {"invalid", out.invalid_sigs}}},
+        {"inputs_not_verified", out.not_verified},
+        {"verdict", verdict},
+        {"reason", v.reason},
+        {"debug", v.debug},
+    };
+    auto& inputs = j["inputs"] = nlohmann::json::array();
+    for (size_t k = 0; k < spends.inputs.size(); ++k) {
+      const InputSpend& in = spends.inputs[k];
+      nlohmann::json e = {{"tx", in.tx},
+                          {"input", in.input},
+                          {"form", std::string(spend_form_name(in.form))},
+                          {"signatures", in.signatures},
+                          {"result", input_result(in, ok[k])}};
+      if (!in.note.empty()) e["note"] = in.note;
+      inputs.push_back(std::move(e));
+    }
+    std::printf("%s\n", j.dump(2).c_str());
+  } else {
+    std::printf("block %s (%s, %zu transactions)\n", to_display_hex(parsed.hash).c_str(),
+                std::string(network_name(check.network)).c_str(), txs.size());
+    std::printf("  rules        %s%s\n", out.rules.valid ? "pass" : ("FAIL: " + out.rules.reason).c_str(),
+                check.check_pow ? "" : " (proof of work not checked)");
+    std::printf("  signatures   %llu: %llu valid, %llu invalid; %llu input(s) not verified\n",
+                static_cast<unsigned long long>(out.signatures), static_cast<unsigned long long>(out.valid_sigs),
+                static_cast<unsigned long long>(out.invalid_sigs), static_cast<unsigned long long>(out.not_verified));
+    for (size_t k = 0; k < spends.inputs.size(); ++k) {
+      const InputSpend& in = spends.inputs[k];
+      const char* r = input_result(in, ok[k]);
+      if (std::string_view(r) == "valid") continue;
+      std::printf("  tx %u input %u  %s (%s)%s%s\n", in.tx, in.input, r, std::string(spend_form_name(in.form)).c_str(),
+                  in.note.empty() ? "" : ": ", in.note.c_str());
+    }
+    std::printf("  verdict      %s%s%s\n", verdict, v.valid ? "" : (": " + v.reason).c_str(),
+                v.valid || v.debug.empty() ? "" : (" (" + v.debug + ")").c_str());
+  }
+  std::fprintf(stderr, "vigil %s: %zu checks, backend %s\n", kCmd, spends.checks.size(), verifier->description().c_str());
+  report_verifier_fallbacks(kCmd, *verifier);
+  return !v.valid ? 1 : out.incomplete() ? 3 : 0;
+}
+
+}  // namespace vigil::cli
