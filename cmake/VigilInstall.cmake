@@ -19,7 +19,7 @@ install(FILES ${PROJECT_BINARY_DIR}/vigilConfig.cmake ${PROJECT_BINARY_DIR}/vigi
   DESTINATION ${VIGIL_CMAKE_DIR})
 
 # pkg-config: a static libvigil needs these on the link line too (pkg-config --static).
-set(VIGIL_PC_REQUIRES_PRIVATE "libsecp256k1 libsodium libcrypto")
+set(VIGIL_PC_REQUIRES_PRIVATE "libsecp256k1 libsodium libcrypto rocksdb")
 file(RELATIVE_PATH VIGIL_PC_TO_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
 configure_file(${PROJECT_SOURCE_DIR}/cmake/vigil.pc.in ${PROJECT_BINARY_DIR}/vigil.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/vigil.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

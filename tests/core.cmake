@@ -1,5 +1,5 @@
 vigil_add_test(vigil_core_tests SOURCES core/block_test.cpp core/block_file_test.cpp core/merkle_test.cpp core/bytes_test.cpp
-  core/block_check_test.cpp core/spends_test.cpp)
+  core/block_check_test.cpp core/spends_test.cpp core/chainstate_test.cpp)
 
 # The C API against the C++ API.
 vigil_add_test(vigil_capi_tests SOURCES capi/c_api_test.cpp capi/c_callers.c)

@@ -1,0 +1,70 @@
+// The chain state: blocks validated on top of the UTXO set and connected to
+// it, one atomic write per block. Connecting a block runs the context-free
+// checks (check_block), the checks that need the spent coins (Bitcoin Core's
+// ConnectBlock: inputs present and unspent, coinbase maturity, amounts, the
+// coinbase's claim, BIP30) and the signatures of every standard spend, all
+// of them in one batch through the Verifier (on the GPU when it has one).
+// Still missing: BIP34 heights, timestamps and difficulty (the consensus
+// modules' work), BIP66/BIP65/CSV and scripts outside the standard forms
+// (counted "not verified").
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "vigil/block_check.hpp"
+#include "vigil/hasher.hpp"
+#include "vigil/utxo_store.hpp"
+#include "vigil/verifier.hpp"
+
+namespace vigil {
+
+struct ChainStateOptions {
+  UtxoStoreOptions store;
+  Network network = Network::kMainnet;  // proof-of-work limit, subsidy halving interval
+  bool check_pow = true;
+};
+
+// What connecting (or trying to connect) one block found.
+struct ConnectReport {
+  Validity validity;          // invalid: the block was not connected
+  Hash256 hash;
+  uint32_t height = 0;
+  uint64_t transactions = 0;
+  uint64_t checks = 0;        // signature checks in the batch
+  uint64_t signatures = 0;
+  uint64_t not_verified = 0;  // inputs of no standard form
+};
+
+class ChainState {
+ public:
+  // `verifier` and `hasher` must outlive the chain state.
+  static Status Open(const ChainStateOptions& options, Verifier* verifier, Hasher* hasher,
+                     std::unique_ptr<ChainState>* out);
+  ~ChainState();
+  ChainState(const ChainState&) = delete;
+  ChainState& operator=(const ChainState&) = delete;
+
+  std::optional<ChainTip> tip() const;
+  UtxoStore& store();
+
+  // Validates `block` as the tip's child (with an empty store: as the genesis
+  // block, whose outputs are unspendable as in Bitcoin Core) and, when it is
+  // valid, connects it. Corruption for bytes that do not parse;
+  // InvalidArgument for a block that does not follow the tip.
+  Status connect_block(ByteView block, ConnectReport* report);
+
+  // Undoes the tip (a reorganisation's first step).
+  Status disconnect_tip();
+
+ private:
+  struct Impl;
+  explicit ChainState(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The block subsidy at `height` (50 BTC halved every 210,000 blocks; 150 on regtest).
+int64_t block_subsidy(uint32_t height, Network network);
+
+}  // namespace vigil
