@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <csignal>
+#include <thread>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -29,7 +32,7 @@ void write_file(const std::string& path, const std::string& contents) {
 }
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& stdin_path,
-                          const std::filesystem::path& scratch) {
+                          const std::filesystem::path& scratch, int kill_after_ms) {
   static std::atomic<int> serial{0};
   const int id = serial++;
   const std::string out_path = (scratch / ("stdout." + std::to_string(id))).string();
@@ -54,8 +57,17 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     return result;
   }
   int status = 0;
+  if (kill_after_ms > 0) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kill_after_ms);
+    pid_t done = 0;
+    while ((done = waitpid(pid, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    if (done == 0) kill(pid, SIGKILL);
+    if (done == pid) goto finished;
+  }
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+finished:
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   result.out = slurp(out_path);

@@ -16,8 +16,10 @@ struct ProcessResult {
 
 // Runs argv[0] (a path) with `argv`, stdin read from `stdin_path` (empty:
 // /dev/null), stdout and stderr captured through files in `scratch`.
+// With kill_after_ms > 0 the process gets SIGKILL once it has run that long
+// (a crash at an arbitrary point); result.signal then says so.
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& stdin_path,
-                          const std::filesystem::path& scratch);
+                          const std::filesystem::path& scratch, int kill_after_ms = 0);
 
 // A fresh directory for one test, removed with everything in it at the end.
 class TempDir {

@@ -50,6 +50,17 @@ struct BlockCheckOptions {
 };
 int run_block_check(const BlockCheckOptions& options);
 
+struct ReplayOptions {
+  Backend backend = Backend::kAuto;
+  std::vector<std::string> inputs;  // blk*.dat files (or raw / hex blocks), any order
+  std::string datadir = "vigil-data";
+  std::optional<Network> network;   // default: the files' framing, else mainnet
+  bool json = false;
+  bool no_sync = false;             // do not fsync each block (faster; a crash may lose the last blocks, never corrupt)
+  uint32_t coinbase_maturity = 100;
+};
+int run_replay(const ReplayOptions& options);
+
 // A Hasher for subcommand `command`; with `--backend gpu` and no usable GPU,
 // prints "vigil <command>: <why>" on stderr and returns the error.
 Status make_hasher_or_report(const char* command, Backend requested, std::unique_ptr<Hasher>* out);

@@ -78,6 +78,25 @@ int main(int argc, char** argv) {
              "mandatory-script-verify-flag-failed), 2 error, 3 incomplete: no rule failed but some inputs could not "
              "be verified (not a standard form, or their spent outputs unknown).");
 
+  vigil::cli::ReplayOptions replay;
+  auto* rp = app.add_subcommand("replay", "Validate blk*.dat files from genesis into a UTXO set (RocksDB) in a data "
+                                          "directory; resumes where an earlier run stopped");
+  add_backend_option(rp, &replay.backend);
+  rp->add_option("inputs", replay.inputs, "blk*.dat files (or raw / hex blocks), blocks in any order")->required();
+  rp->add_option("--datadir", replay.datadir, "The data directory (the UTXO set)")->capture_default_str();
+  rp->add_option("--network", replay.network, "mainnet, testnet3, testnet4, signet or regtest (default: the files' "
+                                              "framing, else mainnet)")
+      ->transform(CLI::CheckedTransformer(kNetworks, CLI::ignore_case));
+  rp->add_flag("--json", replay.json, "JSON summary");
+  rp->add_option("--coinbase-maturity", replay.coinbase_maturity,
+                 "Blocks before a coinbase output may be spent (Bitcoin: 100; btcd's test chains: 1)")
+      ->capture_default_str();
+  rp->add_flag("--no-sync", replay.no_sync, "Do not fsync each block (a crash may lose the last blocks, never "
+                                            "corrupt the set)");
+  rp->footer("Follows the chain with the most work; a data directory on another branch is disconnected back to the "
+             "fork first. Stops at the first invalid block with its height, hash and reason (exit 1). Exit 0 when the "
+             "best chain was connected, 2 on an error.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -94,5 +113,6 @@ int main(int argc, char** argv) {
   if (m->parsed()) return vigil::cli::run_merkle(merkle);
   if (h->parsed()) return vigil::cli::run_hash(hash);
   if (bc->parsed()) return vigil::cli::run_block_check(block_check);
+  if (rp->parsed()) return vigil::cli::run_replay(replay);
   return 2;
 }

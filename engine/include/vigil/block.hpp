@@ -89,7 +89,7 @@ struct BlockRecord {
 
 // Reads blocks from file contents: blk*.dat framing (magic, u32le length,
 // block; zero padding at the end is allowed, as Bitcoin Core preallocates),
-// one raw block, or one hex-encoded block (whitespace allowed around it).
+// one raw block, or hex-encoded blocks separated by whitespace (one a line).
 Status split_block_file(ByteView contents, std::vector<BlockRecord>* out);
 
 }  // namespace vigil

@@ -24,6 +24,9 @@ struct ChainStateOptions {
   UtxoStoreOptions store;
   Network network = Network::kMainnet;  // proof-of-work limit, subsidy halving interval
   bool check_pow = true;
+  // Blocks before a coinbase output may be spent (Bitcoin: 100). Test chains
+  // change it: btcd's reorganisation test data is built with 1.
+  uint32_t coinbase_maturity = 100;
 };
 
 // What connecting (or trying to connect) one block found.

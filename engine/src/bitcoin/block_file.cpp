@@ -25,17 +25,26 @@ bool all_zero(ByteView b) {
 
 bool is_space(uint8_t c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
-// The contents as hex with surrounding whitespace trimmed, or empty when they
-// are not one run of hex digits.
-std::string_view as_hex_text(ByteView contents) {
-  size_t b = 0, e = contents.size();
-  while (b < e && is_space(contents[b])) ++b;
-  while (e > b && is_space(contents[e - 1])) --e;
-  if (e == b || (e - b) % 2 != 0) return {};
-  for (size_t i = b; i < e; ++i) {
-    if (!std::isxdigit(contents[i])) return {};
+// The runs of hex digits of the contents (blocks separated by whitespace, as
+// one hex block a line), each with its offset; empty when anything else is
+// in there or a run has an odd length.
+std::vector<std::pair<size_t, std::string_view>> hex_runs(ByteView contents) {
+  std::vector<std::pair<size_t, std::string_view>> runs;
+  size_t i = 0;
+  while (i < contents.size()) {
+    if (is_space(contents[i])) {
+      ++i;
+      continue;
+    }
+    const size_t b = i;
+    while (i < contents.size() && !is_space(contents[i])) {
+      if (!std::isxdigit(contents[i])) return {};
+      ++i;
+    }
+    if ((i - b) % 2 != 0) return {};
+    runs.emplace_back(b, std::string_view(reinterpret_cast<const char*>(contents.data()) + b, i - b));
   }
-  return {reinterpret_cast<const char*>(contents.data()) + b, e - b};
+  return runs;
 }
 
 Status split_framed(ByteView contents, std::vector<BlockRecord>* out) {
@@ -82,11 +91,13 @@ Status split_block_file(ByteView contents, std::vector<BlockRecord>* out) {
   out->clear();
   if (contents.empty()) return Status::Corruption("empty file");
   if (network_from_magic(contents)) return split_framed(contents, out);
-  if (std::string_view hex = as_hex_text(contents); !hex.empty()) {
-    BlockRecord rec;
-    rec.offset = 0;
-    from_hex(hex, rec.bytes);
-    out->push_back(std::move(rec));
+  if (const auto runs = hex_runs(contents); !runs.empty()) {
+    for (const auto& [offset, hex] : runs) {
+      BlockRecord rec;
+      rec.offset = offset;
+      from_hex(hex, rec.bytes);
+      out->push_back(std::move(rec));
+    }
     return Status::Ok();
   }
   out->push_back(BlockRecord{0, Bytes(contents.begin(), contents.end()), std::nullopt});

@@ -10,7 +10,6 @@
 namespace vigil {
 namespace {
 
-constexpr uint32_t kCoinbaseMaturity = 100;
 constexpr size_t kMaxScriptSize = 10'000;
 
 // CScript::IsUnspendable: never added to the UTXO set.
@@ -110,7 +109,7 @@ Status ChainState::connect_block(ByteView block, ConnectReport* report) {
           if (Status s = m.store->get(p, &coin); !s.ok()) return s;
         }
         if (!coin) return invalid("bad-txns-inputs-missingorspent", "tx " + std::to_string(t) + " input " + std::to_string(i));
-        if (coin->coinbase && height - coin->height < kCoinbaseMaturity)
+        if (coin->coinbase && height - coin->height < m.options.coinbase_maturity)
           return invalid("bad-txns-premature-spend-of-coinbase", "tx " + std::to_string(t) + " input " + std::to_string(i));
         value_in += coin->amount;
         if (!money_range(coin->amount) || !money_range(value_in))

@@ -1,0 +1,289 @@
+// vigil replay: validates blk*.dat files from genesis into a UTXO set in a
+// data directory. Blocks may come in any order (as in real blk files): they
+// are indexed by hash, the chain with the most work is followed, and when
+// the data directory's tip is on another branch it is disconnected back to
+// the fork first. Each block is connected in one atomic write, so an
+// interrupted replay resumes where it stopped.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "commands.hpp"
+#include "file_io.hpp"
+#include "vigil/chainstate.hpp"
+#include "vigil/hash.hpp"
+
+namespace vigil::cli {
+namespace {
+
+constexpr const char* kCmd = "replay";
+using Clock = std::chrono::steady_clock;
+
+int error(const std::string& what) {
+  std::fprintf(stderr, "vigil %s: %s\n", kCmd, what.c_str());
+  return 2;
+}
+
+// 256-bit unsigned arithmetic, four 64-bit limbs, least significant first:
+// enough for a block's work, 2^256 / (target + 1), as Bitcoin Core's GetBlockProof.
+struct U256 {
+  uint64_t w[4] = {0, 0, 0, 0};
+  static U256 from(const Hash256& h) {
+    U256 u;
+    for (int i = 0; i < 32; ++i) u.w[i / 8] |= uint64_t{h.bytes[i]} << (8 * (i % 8));
+    return u;
+  }
+  bool operator>=(const U256& o) const {
+    for (int i = 3; i >= 0; --i)
+      if (w[i] != o.w[i]) return w[i] > o.w[i];
+    return true;
+  }
+  U256& operator-=(const U256& o) {
+    unsigned __int128 borrow = 0;
+    for (int i = 0; i < 4; ++i) {
+      const unsigned __int128 d = static_cast<unsigned __int128>(w[i]) - o.w[i] - borrow;
+      w[i] = static_cast<uint64_t>(d);
+      borrow = (d >> 64) ? 1 : 0;
+    }
+    return *this;
+  }
+  U256& operator+=(const U256& o) {
+    unsigned __int128 carry = 0;
+    for (int i = 0; i < 4; ++i) {
+      const unsigned __int128 s = static_cast<unsigned __int128>(w[i]) + o.w[i] + carry;
+      w[i] = static_cast<uint64_t>(s);
+      carry = s >> 64;
+    }
+    return *this;
+  }
+  void shl1() {
+    for (int i = 3; i > 0; --i) w[i] = w[i] << 1 | w[i - 1] >> 63;
+    w[0] <<= 1;
+  }
+  bool bit(int k) const { return (w[k / 64] >> (k % 64)) & 1; }
+  void set_bit(int k) { w[k / 64] |= uint64_t{1} << (k % 64); }
+};
+
+// ~target / (target + 1) + 1 = floor(2^256 / (target + 1)); 0 for bits that
+// are no valid target on this network.
+U256 block_work(uint32_t bits, Network network) {
+  Hash256 t;
+  if (!target_from_bits(bits, pow_limit(network), &t)) return {};
+  U256 target = U256::from(t), divisor = target, one;
+  one.w[0] = 1;
+  divisor += one;
+  U256 numerator = target;  // ~target
+  for (uint64_t& x : numerator.w) x = ~x;
+  U256 q, r;
+  for (int k = 255; k >= 0; --k) {  // long division, one bit at a time
+    r.shl1();
+    if (numerator.bit(k)) r.w[0] |= 1;
+    if (r >= divisor) {
+      r -= divisor;
+      q.set_bit(k);
+    }
+  }
+  q += one;
+  return q;
+}
+
+struct Entry {
+  size_t record;     // index into the records
+  Hash256 prev;
+  uint32_t height = 0;
+  U256 work;         // cumulative
+  bool reachable = false;
+};
+
+struct Totals {
+  uint64_t blocks = 0, transactions = 0, signatures = 0, checks = 0, not_verified = 0, disconnected = 0;
+};
+
+void progress(const Totals& t, uint32_t height, uint32_t target_height, Clock::time_point start) {
+  const double s = std::chrono::duration<double>(Clock::now() - start).count();
+  const double bps = s > 0 ? static_cast<double>(t.blocks) / s : 0;
+  const double eta = bps > 0 ? (target_height - height) / bps : 0;
+  std::fprintf(stderr, "\rheight %u/%u  %.1f blocks/s  %.0f sigs/s  ETA %.0fs   ", height, target_height, bps,
+               s > 0 ? static_cast<double>(t.signatures) / s : 0, eta);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int run_replay(const ReplayOptions& o) {
+  // Every block of every file, indexed by hash.
+  std::vector<BlockRecord> records;
+  std::optional<Network> framing;
+  for (const std::string& path : o.inputs) {
+    Bytes contents;
+    std::vector<BlockRecord> recs;
+    Status s = read_all(path, &contents);
+    if (s.ok()) s = split_block_file(contents, &recs);
+    if (!s.ok()) return error(path + ": " + s.ToString());
+    for (auto& r : recs) {
+      if (!framing && r.network) framing = r.network;
+      if (r.bytes.size() < kBlockHeaderSize) return error(path + ": a block of " + std::to_string(r.bytes.size()) + " bytes at byte " + std::to_string(r.offset));
+      records.push_back(std::move(r));
+    }
+  }
+  const Network network = o.network ? *o.network : framing.value_or(Network::kMainnet);
+  std::unordered_map<std::string, Entry> index;  // key: the hash's bytes
+  std::multimap<std::string, std::string> children;
+  std::optional<std::string> genesis;
+  auto key = [](const Hash256& h) { return std::string(reinterpret_cast<const char*>(h.bytes.data()), 32); };
+  for (size_t i = 0; i < records.size(); ++i) {
+    BlockHeader header;
+    if (Status s = parse_block_header(records[i].bytes, &header); !s.ok()) return error(s.ToString());
+    const std::string k = key(sha256d(ByteView(records[i].bytes.data(), kBlockHeaderSize)));
+    Entry e;
+    e.record = i;
+    e.prev = header.prev_block;
+    if (!index.emplace(k, e).second) continue;  // a duplicate
+    children.emplace(key(header.prev_block), k);
+    if (header.prev_block == Hash256{} && !genesis) genesis = k;
+  }
+  if (!genesis) return error("no genesis block (one whose previous hash is zero) in the files");
+  // Heights and cumulative work from genesis; the tip with the most work.
+  std::vector<std::string> stack{*genesis};
+  std::string best = *genesis;
+  {
+    Entry& g = index[*genesis];
+    g.reachable = true;
+    BlockHeader h;
+    (void)parse_block_header(records[g.record].bytes, &h);
+    g.work = block_work(h.bits, network);
+  }
+  while (!stack.empty()) {
+    const std::string k = stack.back();
+    stack.pop_back();
+    const Entry& parent = index[k];
+    const Entry& b = index[best];
+    if (parent.work >= b.work && !(b.work >= parent.work)) best = k;
+    auto [lo, hi] = children.equal_range(k);
+    for (auto it = lo; it != hi; ++it) {
+      Entry& child = index[it->second];
+      BlockHeader h;
+      (void)parse_block_header(records[child.record].bytes, &h);
+      child.height = parent.height + 1;
+      child.work = parent.work;
+      child.work += block_work(h.bits, network);
+      child.reachable = true;
+      stack.push_back(it->second);
+    }
+  }
+  std::vector<std::string> path;  // genesis .. best
+  for (std::string k = best;;) {
+    path.push_back(k);
+    const Entry& e = index[k];
+    if (e.height == 0) break;
+    k = key(e.prev);
+  }
+  std::reverse(path.begin(), path.end());
+  size_t orphans = 0;
+  for (const auto& [k, e] : index) orphans += !e.reachable;
+
+  std::unique_ptr<Hasher> hasher;
+  std::unique_ptr<Verifier> verifier;
+  if (!make_hasher_or_report(kCmd, o.backend, &hasher).ok()) return 2;
+  if (!make_verifier_or_report(kCmd, o.backend, 0, &verifier).ok()) return 2;
+  ChainStateOptions co;
+  co.store.path = o.datadir;
+  co.store.sync = !o.no_sync;
+  co.network = network;
+  co.coinbase_maturity = o.coinbase_maturity;
+  std::unique_ptr<ChainState> chain;
+  if (Status s = ChainState::Open(co, verifier.get(), hasher.get(), &chain); !s.ok()) return error(s.ToString());
+
+  Totals t;
+  // Resume: from the data directory's tip, after moving it onto the best
+  // chain (disconnecting the blocks of another branch).
+  size_t next = 0;
+  while (const std::optional<ChainTip> tip = chain->tip()) {
+    const auto it = index.find(key(tip->hash));
+    if (it == index.end())
+      return error("the data directory's tip " + to_display_hex(tip->hash) + " (height " + std::to_string(tip->height) +
+                   ") is not in the given files");
+    if (tip->height < path.size() && path[tip->height] == it->first) {
+      next = tip->height + 1;
+      break;
+    }
+    if (Status s = chain->disconnect_tip(); !s.ok()) return error(s.ToString());
+    ++t.disconnected;
+  }
+  const bool tty = isatty(STDERR_FILENO);
+  const Clock::time_point start = Clock::now();
+  Clock::time_point last_progress = start;
+  std::optional<ConnectReport> failed;
+  for (size_t h = next; h < path.size(); ++h) {
+    const BlockRecord& rec = records[index[path[h]].record];
+    ConnectReport r;
+    if (Status s = chain->connect_block(ByteView(rec.bytes.data(), rec.bytes.size()), &r); !s.ok())
+      return error("block at height " + std::to_string(h) + ": " + s.ToString());
+    if (!r.validity.valid) {
+      failed = r;
+      break;
+    }
+    ++t.blocks;
+    t.transactions += r.transactions;
+    t.signatures += r.signatures;
+    t.checks += r.checks;
+    t.not_verified += r.not_verified;
+    if (tty && Clock::now() - last_progress > std::chrono::milliseconds(250)) {
+      progress(t, static_cast<uint32_t>(h), static_cast<uint32_t>(path.size() - 1), start);
+      last_progress = Clock::now();
+    }
+  }
+  if (tty) std::fprintf(stderr, "\n");
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const std::optional<ChainTip> tip = chain->tip();
+  if (o.json) {
+    nlohmann::json j = {
+        {"network", std::string(network_name(network))},
+        {"tip", tip ? to_display_hex(tip->hash) : ""},
+        {"height", tip ? static_cast<int64_t>(tip->height) : -1},
+        {"utxo_count", tip ? tip->coins : 0},
+        {"utxo_digest", tip ? to_hex(ByteView(tip->utxo_digest.bytes.data(), 32)) : ""},
+        {"blocks_connected", t.blocks},
+        {"blocks_disconnected", t.disconnected},
+        {"transactions", t.transactions},
+        {"signatures", t.signatures},
+        {"signature_checks", t.checks},
+        {"inputs_not_verified", t.not_verified},
+        {"orphan_blocks", orphans},
+        {"seconds", seconds},
+        {"blocks_per_second", seconds > 0 ? static_cast<double>(t.blocks) / seconds : 0},
+        {"signatures_per_second", seconds > 0 ? static_cast<double>(t.signatures) / seconds : 0},
+        {"backend", verifier->description()},
+    };
+    if (failed)
+      j["invalid_block"] = {{"height", failed->height}, {"hash", to_display_hex(failed->hash)},
+                            {"reason", failed->validity.reason}, {"debug", failed->validity.debug}};
+    std::printf("%s\n", j.dump(2).c_str());
+  } else {
+    if (failed)
+      std::printf("INVALID block at height %u: %s\n  reason %s%s%s\n", failed->height, to_display_hex(failed->hash).c_str(),
+                  failed->validity.reason.c_str(), failed->validity.debug.empty() ? "" : " (",
+                  failed->validity.debug.empty() ? "" : (failed->validity.debug + ")").c_str());
+    std::printf("tip          %s\n", tip ? to_display_hex(tip->hash).c_str() : "(none)");
+    std::printf("height       %s\n", tip ? std::to_string(tip->height).c_str() : "-");
+    std::printf("utxo         %llu coins, digest %s\n", static_cast<unsigned long long>(tip ? tip->coins : 0),
+                tip ? to_hex(ByteView(tip->utxo_digest.bytes.data(), 32)).c_str() : "-");
+    std::printf("this run     %llu blocks connected, %llu disconnected, %llu transactions, %llu signatures (%llu "
+                "checks), %llu inputs not verified\n",
+                static_cast<unsigned long long>(t.blocks), static_cast<unsigned long long>(t.disconnected),
+                static_cast<unsigned long long>(t.transactions), static_cast<unsigned long long>(t.signatures),
+                static_cast<unsigned long long>(t.checks), static_cast<unsigned long long>(t.not_verified));
+    std::printf("throughput   %.1f blocks/s, %.0f signatures/s over %.2f s\n", seconds > 0 ? static_cast<double>(t.blocks) / seconds : 0,
+                seconds > 0 ? static_cast<double>(t.signatures) / seconds : 0, seconds);
+  }
+  std::fprintf(stderr, "vigil %s: backend %s\n", kCmd, verifier->description().c_str());
+  report_verifier_fallbacks(kCmd, *verifier);
+  return failed ? 1 : 0;
+}
+
+}  // namespace vigil::cli
