@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/real_blocks.hpp"
-#include "core/tx_builder.hpp"
+#include "vigil/tx_builder.hpp"
 #include "util/test_util.hpp"
 #include "vigil/block_check.hpp"
 #include "vigil/hasher.hpp"

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <random>
 
-#include "core/tx_builder.hpp"
+#include "vigil/tx_builder.hpp"
 #include "util/test_util.hpp"
 #include "vigil/chainstate.hpp"
 

@@ -9,7 +9,7 @@
 #include <map>
 #include <random>
 
-#include "core/tx_builder.hpp"
+#include "vigil/tx_builder.hpp"
 #include "util/test_util.hpp"
 #include "vigil/spends.hpp"
 #include "vigil/verify.hpp"

@@ -102,6 +102,7 @@ struct Entry {
 
 struct Totals {
   uint64_t blocks = 0, transactions = 0, signatures = 0, checks = 0, not_verified = 0, disconnected = 0;
+  ConnectReport::Stages seconds;
 };
 
 void progress(const Totals& t, uint32_t height, uint32_t target_height, Clock::time_point start) {
@@ -233,6 +234,7 @@ int run_replay(const ReplayOptions& o) {
     t.signatures += r.signatures;
     t.checks += r.checks;
     t.not_verified += r.not_verified;
+    t.seconds += r.seconds;
     if (tty && Clock::now() - last_progress > std::chrono::milliseconds(250)) {
       progress(t, static_cast<uint32_t>(h), static_cast<uint32_t>(path.size() - 1), start);
       last_progress = Clock::now();
@@ -260,6 +262,9 @@ int run_replay(const ReplayOptions& o) {
         {"signatures_per_second", seconds > 0 ? static_cast<double>(t.signatures) / seconds : 0},
         {"backend", verifier->description()},
     };
+    const auto& st = t.seconds;
+    j["stage_seconds"] = {{"parse", st.parse},     {"rules", st.rules},   {"coins", st.coins},
+                          {"sighash", st.sighash}, {"verify", st.verify}, {"write", st.write}};
     if (failed)
       j["invalid_block"] = {{"height", failed->height}, {"hash", to_display_hex(failed->hash)},
                             {"reason", failed->validity.reason}, {"debug", failed->validity.debug}};
@@ -278,6 +283,11 @@ int run_replay(const ReplayOptions& o) {
                 static_cast<unsigned long long>(t.blocks), static_cast<unsigned long long>(t.disconnected),
                 static_cast<unsigned long long>(t.transactions), static_cast<unsigned long long>(t.signatures),
                 static_cast<unsigned long long>(t.checks), static_cast<unsigned long long>(t.not_verified));
+    const auto& st = t.seconds;
+    const double staged = st.parse + st.rules + st.coins + st.sighash + st.verify + st.write;
+    auto share = [&](double x) { return staged > 0 ? 100 * x / staged : 0.0; };
+    std::printf("stages       parse %.0f%%, hashes+rules %.0f%%, coins %.0f%%, sighash %.0f%%, verify %.0f%%, write %.0f%%\n",
+                share(st.parse), share(st.rules), share(st.coins), share(st.sighash), share(st.verify), share(st.write));
     std::printf("throughput   %.1f blocks/s, %.0f signatures/s over %.2f s\n", seconds > 0 ? static_cast<double>(t.blocks) / seconds : 0,
                 seconds > 0 ? static_cast<double>(t.signatures) / seconds : 0, seconds);
   }

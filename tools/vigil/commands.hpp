@@ -61,6 +61,17 @@ struct ReplayOptions {
 };
 int run_replay(const ReplayOptions& options);
 
+struct SimCommandOptions {
+  std::string out_dir;
+  uint32_t blocks = 200;
+  uint32_t txs_per_block = 100;
+  uint64_t seed = 1;
+  uint32_t forks = 0;
+  std::optional<uint32_t> invalid_at;
+  std::string invalid_kind = "badsig";
+};
+int run_sim(const SimCommandOptions& options);
+
 // A Hasher for subcommand `command`; with `--backend gpu` and no usable GPU,
 // prints "vigil <command>: <why>" on stderr and returns the error.
 Status make_hasher_or_report(const char* command, Backend requested, std::unique_ptr<Hasher>* out);

@@ -97,6 +97,21 @@ int main(int argc, char** argv) {
              "fork first. Stops at the first invalid block with its height, hash and reason (exit 1). Exit 0 when the "
              "best chain was connected, 2 on an error.");
 
+  vigil::cli::SimCommandOptions sim;
+  auto* sm = app.add_subcommand("sim", "Write a simulated regtest chain (blk*.dat) with real keys and signatures: "
+                                       "P2PKH, P2WPKH, P2SH 2-of-3 multisig and P2TR key-path spends");
+  sm->add_option("--out", sim.out_dir, "Output directory (blk*.dat and manifest.json)")->required();
+  sm->add_option("--blocks", sim.blocks, "Blocks after genesis")->capture_default_str();
+  sm->add_option("--txs", sim.txs_per_block, "Transactions per block once coinbases mature (block 101 on)")
+      ->capture_default_str();
+  sm->add_option("--seed", sim.seed, "Seed of the keys and choices")->capture_default_str();
+  sm->add_option("--forks", sim.forks, "Stale sibling blocks, each written before the block that wins")
+      ->capture_default_str();
+  sm->add_option("--invalid-at", sim.invalid_at, "Make this block invalid (the chain goes on after it)");
+  sm->add_option("--invalid-kind", sim.invalid_kind, "badsig, overspend, doublespend or badmerkle")
+      ->check(CLI::IsMember({"badsig", "overspend", "doublespend", "badmerkle"}))
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -114,5 +129,6 @@ int main(int argc, char** argv) {
   if (h->parsed()) return vigil::cli::run_hash(hash);
   if (bc->parsed()) return vigil::cli::run_block_check(block_check);
   if (rp->parsed()) return vigil::cli::run_replay(replay);
+  if (sm->parsed()) return vigil::cli::run_sim(sim);
   return 2;
 }

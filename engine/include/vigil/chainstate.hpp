@@ -38,6 +38,16 @@ struct ConnectReport {
   uint64_t checks = 0;        // signature checks in the batch
   uint64_t signatures = 0;
   uint64_t not_verified = 0;  // inputs of no standard form
+  // Where the time went, in seconds: parsing; txids, Merkle roots and the
+  // context-free rules; the coins (lookups and ConnectBlock's amount
+  // rules); the signature hashes; the signature batch; the database write.
+  struct Stages {
+    double parse = 0, rules = 0, coins = 0, sighash = 0, verify = 0, write = 0;
+    Stages& operator+=(const Stages& o) {
+      parse += o.parse, rules += o.rules, coins += o.coins, sighash += o.sighash, verify += o.verify, write += o.write;
+      return *this;
+    }
+  } seconds;
 };
 
 class ChainState {

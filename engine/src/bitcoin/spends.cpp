@@ -256,6 +256,7 @@ class Collector {
     const ByteView key(p.script_pubkey.data() + 2, 32);
     begin(s, 1, 1);
     add_check(Scheme::kSchnorr, key, sig.first(64), push_digest(digest));
+    ++out_.signatures;
   }
 
   // Legacy CHECKSIG / CHECKMULTISIG: every signature is FindAndDeleted from

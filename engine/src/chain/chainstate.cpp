@@ -2,6 +2,7 @@
 // with the signature checks of the whole block in one Verifier batch.
 #include "vigil/chainstate.hpp"
 
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -55,6 +56,13 @@ Status ChainState::disconnect_tip() { return impl_->store->disconnect_tip(); }
 Status ChainState::connect_block(ByteView block, ConnectReport* report) {
   Impl& m = *impl_;
   *report = ConnectReport{};
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point mark = Clock::now();
+  auto lap = [&](double& into) {
+    const Clock::time_point now = Clock::now();
+    into += std::chrono::duration<double>(now - mark).count();
+    mark = now;
+  };
   ParsedBlock parsed;
   std::vector<Transaction> txs;
   if (Status s = parse_block(block, &parsed); !s.ok()) return s;
@@ -67,6 +75,7 @@ Status ChainState::connect_block(ByteView block, ConnectReport* report) {
                                    (tip ? to_display_hex(tip->hash) : std::string("(empty: a genesis block is needed)")));
   const uint32_t height = tip ? tip->height + 1 : 0;
   report->height = height;
+  lap(report->seconds.parse);
 
   // Context-free rules.
   std::vector<BlockHashes> hashes(1);
@@ -75,6 +84,7 @@ Status ChainState::connect_block(ByteView block, ConnectReport* report) {
   check.network = m.options.network;
   check.check_pow = m.options.check_pow;
   report->validity = check_block(block, parsed, txs, hashes[0], check);
+  lap(report->seconds.rules);
   if (!report->validity.valid) return Status::Ok();
   const std::vector<Hash256>& txids = hashes[0].txids;
 
@@ -152,6 +162,7 @@ Status ChainState::connect_block(ByteView block, ConnectReport* report) {
   if (claimed > block_subsidy(height, m.options.network) + fees)
     return invalid("bad-cb-amount", "coinbase pays " + std::to_string(claimed) + " > subsidy + fees");
 
+  lap(report->seconds.coins);
   // Every standard spend's signatures, in one batch.
   const PrevoutLookup lookup = [&](const OutPoint& p) -> const Prevout* {
     const auto it = prevouts.find(p);
@@ -161,11 +172,15 @@ Status ChainState::connect_block(ByteView block, ConnectReport* report) {
   report->checks = spends.checks.size();
   report->signatures = spends.signatures;
   report->not_verified = spends.not_verified;
+  lap(report->seconds.sighash);
   std::vector<uint8_t> verdicts(spends.checks.size(), 0);
   if (Status s = m.verifier->verify(spends.checks, verdicts); !s.ok()) return s;
   report->validity = spends_validity(spends, judge_spends(spends, verdicts));
+  lap(report->seconds.verify);
   if (!report->validity.valid) return Status::Ok();
-  return m.store->connect(changes);
+  const Status written = m.store->connect(changes);
+  lap(report->seconds.write);
+  return written;
 }
 
 }  // namespace vigil

@@ -1,6 +1,8 @@
-// Owned, editable copies of transactions and blocks for the consensus tests:
-// read a real block, change one thing, serialize it back (recomputing the
-// Merkle root and the witness commitment where the test asks).
+// Owned, editable transactions and blocks: build them (the chain simulator),
+// or read a real block, change one thing and serialize it back (the
+// consensus tests), recomputing the Merkle root and the witness commitment
+// where asked. Serialization is Bitcoin's, witness data included when an
+// input has any.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +13,7 @@
 #include "vigil/merkle.hpp"
 #include "vigil/transaction.hpp"
 
-namespace vigil::test {
+namespace vigil {
 
 struct OwnedIn {
   OutPoint prevout;
@@ -155,4 +157,4 @@ inline Bytes serialize(const OwnedBlock& b) {
   return out;
 }
 
-}  // namespace vigil::test
+}  // namespace vigil

@@ -1,0 +1,366 @@
+// The simulator: a pool of spendable outputs (first in, first out), blocks of
+// one-input transactions signed on all cores, mined at regtest difficulty.
+#include "sim_chain.hpp"
+
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "sim_keys.hpp"
+#include "vigil/block_check.hpp"
+#include "vigil/chainstate.hpp"
+#include "vigil/hash.hpp"
+#include "vigil/sighash.hpp"
+#include "vigil/tx_builder.hpp"
+#include "vigil/worker_pool.hpp"
+
+namespace vigil::cli::sim {
+namespace {
+
+constexpr int64_t kFee = 200;
+constexpr uint32_t kKeys = 64;  // keys in rotation
+constexpr uint32_t kMaturity = 100;
+
+enum class Kind : uint8_t { kP2PKH, kP2WPKH, kP2SHMultisig, kP2TR };
+
+struct Utxo {
+  OutPoint point;
+  int64_t value;
+  Kind kind;
+  uint32_t key;  // first key index
+};
+
+Bytes p2pkh(const Bytes& key) {
+  const auto h = hash160(ByteView(key.data(), key.size()));
+  Bytes s = {0x76, 0xa9, 0x14};
+  s.insert(s.end(), h.begin(), h.end());
+  s.insert(s.end(), {0x88, 0xac});
+  return s;
+}
+
+class Chain {
+ public:
+  explicit Chain(const SimOptions& o) : o_(o), rng_(o.seed), pool_threads_(0) {
+    for (uint32_t i = 0; i < kKeys; ++i) keys_.push_back(signer_.derive(o.seed, i));
+  }
+
+  Status run(SimResult* result);
+
+ private:
+  Bytes redeem(uint32_t k) const {  // 2-of-3 multisig of keys k, k+1, k+2
+    Bytes r = {0x52};
+    for (uint32_t j = 0; j < 3; ++j) {
+      const Bytes& pk = keys_[(k + j) % kKeys].compressed;
+      r.push_back(33);
+      r.insert(r.end(), pk.begin(), pk.end());
+    }
+    r.insert(r.end(), {0x53, 0xae});
+    return r;
+  }
+  Bytes script_for(Kind kind, uint32_t k) const {
+    const Bytes& pk = keys_[k].compressed;
+    switch (kind) {
+      case Kind::kP2PKH: return p2pkh(pk);
+      case Kind::kP2WPKH: {
+        const auto h = hash160(ByteView(pk.data(), pk.size()));
+        Bytes s = {0x00, 0x14};
+        s.insert(s.end(), h.begin(), h.end());
+        return s;
+      }
+      case Kind::kP2SHMultisig: {
+        const Bytes r = redeem(k);
+        const auto h = hash160(ByteView(r.data(), r.size()));
+        Bytes s = {0xa9, 0x14};
+        s.insert(s.end(), h.begin(), h.end());
+        s.push_back(0x87);
+        return s;
+      }
+      case Kind::kP2TR: {
+        Bytes s = {0x51, 0x20};
+        s.insert(s.end(), keys_[k].output_key.begin(), keys_[k].output_key.end());
+        return s;
+      }
+    }
+    return {};
+  }
+  Kind next_kind() { return static_cast<Kind>(kind_counter_++ % 4); }
+  uint32_t next_key() { return static_cast<uint32_t>(key_counter_++ % kKeys); }
+
+  // Signs input 0 of `tx`, which spends `u` (one-input transactions only).
+  void sign(OwnedTx& tx, const Utxo& u) const;
+  OwnedTx coinbase(uint32_t height, int64_t value, uint32_t extra) const;
+  Bytes finish_block(OwnedBlock& b, const Hash256& prev, uint32_t height);
+  void write(const Bytes& block);
+
+  const SimOptions& o_;
+  Signer signer_;
+  std::vector<Signer::Key> keys_;
+  std::mt19937_64 rng_;
+  WorkerPool pool_threads_;
+  std::deque<Utxo> pool_;
+  std::vector<Utxo> coinbases_;  // by height
+  uint64_t kind_counter_ = 0, key_counter_ = 0;
+  std::ofstream file_;
+  size_t file_bytes_ = 0, file_index_ = 0;
+  uint64_t bytes_ = 0, signatures_ = 0, transactions_ = 0;
+};
+
+void Chain::sign(OwnedTx& tx, const Utxo& u) const {
+  Transaction view;
+  const Bytes unsigned_bytes = serialize(tx);
+  if (!parse_transaction(ByteView(unsigned_bytes.data(), unsigned_bytes.size()), &view).ok()) return;
+  const Bytes spk = script_for(u.kind, u.key);
+  const Signer::Key& k = keys_[u.key];
+  OwnedIn& in = tx.inputs[0];
+  switch (u.kind) {
+    case Kind::kP2PKH: {
+      const Bytes sig = signer_.ecdsa(k, legacy_sighash(view, 0, ByteView(spk.data(), spk.size()), kSighashAll), kSighashAll);
+      in.script_sig = push_of(ByteView(sig.data(), sig.size()));
+      const Bytes pk = push_of(ByteView(k.compressed.data(), 33));
+      in.script_sig.insert(in.script_sig.end(), pk.begin(), pk.end());
+      break;
+    }
+    case Kind::kP2WPKH: {
+      const SegwitV0Hashes hashes(view);
+      const Bytes code = p2pkh(k.compressed);
+      in.witness = {signer_.ecdsa(k, segwit_v0_sighash(view, 0, ByteView(code.data(), code.size()), u.value, kSighashAll, hashes), kSighashAll),
+                    k.compressed};
+      break;
+    }
+    case Kind::kP2SHMultisig: {
+      const Bytes r = redeem(u.key);
+      const Hash256 h = legacy_sighash(view, 0, ByteView(r.data(), r.size()), kSighashAll);
+      in.script_sig = {0x00};
+      for (uint32_t j = 0; j < 2; ++j) {  // keys k and k+1, in the script's order
+        const Bytes sig = signer_.ecdsa(keys_[(u.key + j) % kKeys], h, kSighashAll);
+        const Bytes push = push_of(ByteView(sig.data(), sig.size()));
+        in.script_sig.insert(in.script_sig.end(), push.begin(), push.end());
+      }
+      const Bytes push = push_of(ByteView(r.data(), r.size()));
+      in.script_sig.insert(in.script_sig.end(), push.begin(), push.end());
+      break;
+    }
+    case Kind::kP2TR: {
+      const SpentOutput spent{u.value, ByteView(spk.data(), spk.size())};
+      const TaprootHashes hashes(view, {&spent, 1});
+      Hash256 h;
+      taproot_sighash(view, 0, {&spent, 1}, kSighashDefault, hashes, std::nullopt, nullptr, &h);
+      in.witness = {signer_.schnorr_keypath(k, h, u.point.index)};
+      break;
+    }
+  }
+}
+
+OwnedTx Chain::coinbase(uint32_t height, int64_t value, uint32_t extra) const {
+  OwnedTx cb;
+  cb.version = 2;
+  OwnedIn in;
+  in.prevout.index = 0xffffffff;
+  // BIP34: the height first, then an extra nonce.
+  Bytes h;
+  for (uint32_t v = height; v; v >>= 8) h.push_back(static_cast<uint8_t>(v));
+  if (!h.empty() && (h.back() & 0x80)) h.push_back(0);
+  in.script_sig = push_of(ByteView(h.data(), h.size()));
+  in.script_sig.insert(in.script_sig.end(), {0x04, static_cast<uint8_t>(extra), static_cast<uint8_t>(extra >> 8),
+                                             static_cast<uint8_t>(extra >> 16), static_cast<uint8_t>(extra >> 24)});
+  in.witness = {Bytes(32, 0)};  // the witness reserved value
+  cb.inputs.push_back(in);
+  const uint32_t k = height % kKeys;
+  cb.outputs.push_back({value, script_for(Kind::kP2WPKH, k)});
+  Bytes commitment = {0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed};
+  commitment.resize(38, 0);
+  cb.outputs.push_back({0, commitment});
+  return cb;
+}
+
+// Commitment, Merkle root, header; mined at regtest difficulty. Returns the bytes.
+Bytes Chain::finish_block(OwnedBlock& b, const Hash256& prev, uint32_t height) {
+  b.header.assign(80, 0);
+  const uint32_t version = 0x20000000, time = 1296688602 + 600 * height, bits = 0x207fffff;
+  for (int i = 0; i < 4; ++i) b.header[i] = static_cast<uint8_t>(version >> (8 * i));
+  std::copy(prev.bytes.begin(), prev.bytes.end(), b.header.begin() + 4);
+  for (int i = 0; i < 4; ++i) {
+    b.header[68 + i] = static_cast<uint8_t>(time >> (8 * i));
+    b.header[72 + i] = static_cast<uint8_t>(bits >> (8 * i));
+  }
+  fix_witness_commitment(b);
+  for (uint32_t nonce = 0;; ++nonce) {
+    for (int i = 0; i < 4; ++i) b.header[76 + i] = static_cast<uint8_t>(nonce >> (8 * i));
+    if (check_proof_of_work(sha256d(ByteView(b.header.data(), 80)), bits, Network::kRegtest)) break;
+  }
+  return serialize(b);
+}
+
+void Chain::write(const Bytes& block) {
+  if (!file_.is_open() || file_bytes_ + block.size() + 8 > o_.max_file_bytes) {
+    if (file_.is_open()) file_.close();
+    char name[32];
+    std::snprintf(name, sizeof name, "blk%05zu.dat", file_index_++);
+    file_.open(std::filesystem::path(o_.out_dir) / name, std::ios::binary | std::ios::trunc);
+    file_bytes_ = 0;
+  }
+  const uint8_t magic[4] = {0xfa, 0xbf, 0xb5, 0xda};
+  uint8_t len[4];
+  for (int i = 0; i < 4; ++i) len[i] = static_cast<uint8_t>(block.size() >> (8 * i));
+  file_.write(reinterpret_cast<const char*>(magic), 4);
+  file_.write(reinterpret_cast<const char*>(len), 4);
+  file_.write(reinterpret_cast<const char*>(block.data()), static_cast<std::streamsize>(block.size()));
+  file_bytes_ += block.size() + 8;
+  bytes_ += block.size() + 8;
+}
+
+Status Chain::run(SimResult* result) {
+  std::error_code ec;
+  std::filesystem::create_directories(o_.out_dir, ec);
+  if (ec) return Status::IoError("cannot create " + o_.out_dir + ": " + ec.message());
+  // The regtest genesis block: Bitcoin's genesis with regtest's time, bits and nonce.
+  static const char* kGenesis =
+      "0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc"
+      "3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c0101000000010000000000000000000000000000000000000000000000000000"
+      "000000000000ffffffff4d04ffff001d0104455468652054696d65732030332f4a616e2f32303039204368616e63656c6c6f72206f6e2062"
+      "72696e6b206f66207365636f6e64206261696c6f757420666f722062616e6b73ffffffff0100f2052a01000000434104678afdb0fe55482"
+      "71967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4cef38c4f35504e51ec112de5c384df7ba0b8d578a4c702b6bf11d"
+      "5fac00000000";
+  Bytes genesis;
+  for (const char* p = kGenesis; *p; p += 2) genesis.push_back(static_cast<uint8_t>(std::stoi(std::string(p, 2), nullptr, 16)));
+  const uint32_t fields[3] = {1296688602, 0x207fffff, 2};
+  for (int f = 0; f < 3; ++f)
+    for (int i = 0; i < 4; ++i) genesis[68 + 4 * f + i] = static_cast<uint8_t>(fields[f] >> (8 * i));
+  write(genesis);
+  Hash256 prev = sha256d(ByteView(genesis.data(), 80));
+
+  std::vector<uint32_t> fork_heights;
+  for (uint32_t i = 0; i < o_.forks && o_.blocks > 2; ++i) fork_heights.push_back(2 + static_cast<uint32_t>(rng_() % (o_.blocks - 1)));
+  nlohmann::json invalid;
+  for (uint32_t height = 1; height <= o_.blocks; ++height) {
+    OwnedBlock b;
+    std::vector<std::pair<OwnedTx, Utxo>> spends;
+    std::vector<std::vector<std::pair<Kind, uint32_t>>> meta;  // per spend: each output's kind and key
+    auto add_output = [&](OwnedTx& t, int64_t value) {
+      const Kind kind = next_kind();
+      const uint32_t key = next_key();
+      t.outputs.push_back({value, script_for(kind, key)});
+      meta.back().push_back({kind, key});
+    };
+    int64_t fees = 0;
+    // A matured coinbase fans out into the pool; then one-input spends of
+    // pool outputs created in earlier blocks.
+    if (height > kMaturity && o_.txs_per_block > 1) {
+      const Utxo cb = coinbases_[height - kMaturity];
+      const uint32_t fan = std::max<uint32_t>(1, o_.txs_per_block - 1);
+      OwnedTx t;
+      t.version = 2;
+      t.inputs.push_back(OwnedIn{cb.point, {}, 0xffffffff, {}});
+      const int64_t each = (cb.value - kFee) / fan;
+      meta.emplace_back();
+      for (uint32_t j = 0; j < fan && each > kFee * 4; ++j) add_output(t, each);
+      if (!t.outputs.empty()) {
+        fees += cb.value - each * static_cast<int64_t>(t.outputs.size());
+        spends.push_back({std::move(t), cb});
+      } else {
+        meta.pop_back();
+      }
+      while (spends.size() + 1 < o_.txs_per_block && !pool_.empty()) {
+        const Utxo u = pool_.front();
+        pool_.pop_front();
+        if (u.value <= kFee * 2) continue;  // dust: left unspent
+        OwnedTx s;
+        s.version = 2;
+        s.inputs.push_back(OwnedIn{u.point, {}, 0xfffffffd, {}});
+        meta.emplace_back();
+        add_output(s, u.value - kFee);
+        fees += kFee;
+        spends.push_back({std::move(s), u});
+      }
+    }
+    pool_threads_.parallel_for(spends.size(), 16, [&](size_t lo, size_t hi) {
+      for (size_t k = lo; k < hi; ++k) sign(spends[k].first, spends[k].second);
+    });
+    b.txs.push_back(coinbase(height, block_subsidy(height, Network::kRegtest) + fees, 0));
+    for (auto& [t, u] : spends) b.txs.push_back(std::move(t));
+    signatures_ += spends.size();
+    for (const auto& [t, u] : spends) signatures_ += u.kind == Kind::kP2SHMultisig;
+    // A deliberately invalid block.
+    if (o_.invalid_at && *o_.invalid_at == height && b.txs.size() > 1) {
+      std::string reason;
+      if (o_.invalid_kind == "badsig") {
+        auto& in = b.txs[1].inputs[0];
+        Bytes& sig = in.witness.empty() ? in.script_sig : in.witness[0];
+        sig[sig.size() / 2] ^= 1;
+        reason = "mandatory-script-verify-flag-failed";
+      } else if (o_.invalid_kind == "overspend") {
+        b.txs[1].outputs[0].value += 10 * kCoin;
+        reason = "bad-txns-in-belowout";
+      } else if (o_.invalid_kind == "doublespend") {
+        OwnedTx again = b.txs[1];
+        again.locktime = 1;
+        b.txs.push_back(again);
+        reason = "bad-txns-inputs-missingorspent";
+      } else {  // badmerkle: after mining, below
+        reason = "bad-txnmrklroot";
+      }
+      invalid = {{"height", height}, {"reason", reason}, {"kind", o_.invalid_kind}};
+    }
+    // A stale sibling (coinbase only, another extra nonce) goes first.
+    if (std::find(fork_heights.begin(), fork_heights.end(), height) != fork_heights.end()) {
+      OwnedBlock stale;
+      stale.txs.push_back(coinbase(height, block_subsidy(height, Network::kRegtest), 1 + height));
+      write(finish_block(stale, prev, height));
+    }
+    Bytes bytes = finish_block(b, prev, height);
+    if (!invalid.empty() && invalid["height"] == height && o_.invalid_kind == "badmerkle") {
+      b.header[36] ^= 1;  // a wrong root, then mined again
+      for (uint32_t nonce = 0;; ++nonce) {
+        for (int i = 0; i < 4; ++i) b.header[76 + i] = static_cast<uint8_t>(nonce >> (8 * i));
+        if (check_proof_of_work(sha256d(ByteView(b.header.data(), 80)), 0x207fffff, Network::kRegtest)) break;
+      }
+      bytes = serialize(b);
+    }
+    write(bytes);
+    prev = sha256d(ByteView(bytes.data(), 80));
+    if (!invalid.empty() && invalid["height"] == height) invalid["hash"] = to_display_hex(prev);
+    transactions_ += b.txs.size();
+    // The new outputs, spendable from the next block (coinbases after maturity).
+    const Hash256 cb_id = txid(b.txs[0]);
+    if (coinbases_.empty()) coinbases_.push_back(Utxo{});  // height 0: the genesis output is unspendable
+    coinbases_.push_back(Utxo{OutPoint{cb_id, 0}, b.txs[0].outputs[0].value, Kind::kP2WPKH, height % kKeys});
+    for (size_t t = 1; t < b.txs.size() && t - 1 < meta.size(); ++t) {
+      const Hash256 id = txid(b.txs[t]);
+      for (uint32_t j = 0; j < b.txs[t].outputs.size(); ++j)
+        pool_.push_back(Utxo{OutPoint{id, j}, b.txs[t].outputs[j].value, meta[t - 1][j].first, meta[t - 1][j].second});
+    }
+  }
+  file_.close();
+  nlohmann::json manifest = {
+      {"network", "regtest"},
+      {"blocks", o_.blocks},
+      {"tip", to_display_hex(prev)},
+      {"height", o_.blocks},
+      {"transactions", transactions_},
+      {"signatures", signatures_},
+      {"stale_blocks", fork_heights.size()},
+      {"seed", o_.seed},
+      {"expected", invalid.empty() ? nlohmann::json{{"outcome", "valid"}, {"tip", to_display_hex(prev)}, {"height", o_.blocks}}
+                                   : nlohmann::json{{"outcome", "invalid"}, {"block", invalid}}},
+  };
+  std::ofstream(std::filesystem::path(o_.out_dir) / "manifest.json") << manifest.dump(2) << "\n";
+  result->transactions = transactions_;
+  result->signatures = signatures_;
+  result->bytes = bytes_;
+  result->files = file_index_;
+  result->tip = to_display_hex(prev);
+  result->expected_outcome = invalid.empty() ? "valid" : "invalid";
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status simulate(const SimOptions& options, SimResult* result) {
+  if (options.txs_per_block == 0) return Status::InvalidArgument("sim: txs_per_block must be >= 1");
+  Chain chain(options);
+  return chain.run(result);
+}
+
+}  // namespace vigil::cli::sim
