@@ -7,7 +7,8 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config python3
   libssl-dev libsecp256k1-dev libsodium-dev zlib1g-dev
-  libboost-dev libtbb-dev librocksdb-dev
+  libboost-dev libtbb-dev librocksdb-dev bzip2
+  clang  # the libFuzzer targets (scripts/fuzz.sh)
   libgtest-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
 )

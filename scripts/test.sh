@@ -23,3 +23,6 @@ cmake --build "$asan" -j "$VIGIL_JOBS"
 echo "== ASan+UBSan tests"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 VIGIL_DIFF_N=${VIGIL_DIFF_N_SANITIZE:-2000} ctest --test-dir "$asan" --output-on-failure -j "$VIGIL_JOBS" -LE long
+
+echo "== libFuzzer targets, ${FUZZ_SECONDS:-30}s each (block, transaction, signature, command inputs)"
+"$VIGIL_ROOT/scripts/fuzz.sh" "${FUZZ_SECONDS:-30}"

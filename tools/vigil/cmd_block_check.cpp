@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "commands.hpp"
 #include "file_io.hpp"
+#include "prevouts_file.hpp"
 #include "vigil/block_check.hpp"
 #include "vigil/spends.hpp"
 
@@ -20,62 +20,6 @@ constexpr const char* kCmd = "block check";
 int error(const std::string& what) {
   std::fprintf(stderr, "vigil %s: %s\n", kCmd, what.c_str());
   return 2;
-}
-
-bool parse_hex(std::string_view text, Bytes* out) {
-  if (text.size() % 2) return false;
-  out->clear();
-  for (size_t i = 0; i < text.size(); i += 2) {
-    auto nib = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    const int hi = nib(text[i]), lo = nib(text[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out->push_back(static_cast<uint8_t>(hi * 16 + lo));
-  }
-  return true;
-}
-
-// One line per spent output: "<txid-hex>:<vout> <amount> <scriptPubKey-hex>",
-// txid in display order; blank lines and lines starting '#' are skipped.
-Status read_prevouts(const std::string& path, std::map<OutPoint, Prevout>* out) {
-  Bytes contents;
-  if (Status s = read_all(path, &contents); !s.ok()) return s;
-  std::istringstream in(std::string(contents.begin(), contents.end()));
-  std::string line;
-  for (size_t n = 1; std::getline(in, line); ++n) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    auto bad = [&](const char* why) {
-      return Status::InvalidArgument(path + ":" + std::to_string(n) + ": " + why + " (want '<txid>:<vout> <amount> <scriptPubKey-hex>')");
-    };
-    std::istringstream fields(line);
-    std::string outpoint, amount, script, extra;
-    if (!(fields >> outpoint >> amount >> script) || (fields >> extra)) return bad("not three fields");
-    const size_t colon = outpoint.find(':');
-    Bytes txid;
-    if (colon != 64 || !parse_hex(std::string_view(outpoint).substr(0, 64), &txid)) return bad("bad txid");
-    OutPoint p;
-    for (size_t i = 0; i < 32; ++i) p.txid.bytes[i] = txid[31 - i];  // display order -> internal
-    try {
-      size_t used = 0;
-      const unsigned long long vout = std::stoull(outpoint.substr(colon + 1), &used);
-      if (used != outpoint.size() - colon - 1 || vout > 0xffffffffULL) return bad("bad output index");
-      p.index = static_cast<uint32_t>(vout);
-      const long long sats = std::stoll(amount, &used);
-      if (used != amount.size() || sats < 0 || sats > kMaxMoney) return bad("bad amount");
-      Prevout po;
-      po.amount = sats;
-      if (!parse_hex(script, &po.script_pubkey)) return bad("bad scriptPubKey hex");
-      if (!out->emplace(p, std::move(po)).second) return bad("the same output twice");
-    } catch (const std::exception&) {
-      return bad("bad number");
-    }
-  }
-  return Status::Ok();
 }
 
 struct Outcome {
@@ -111,7 +55,10 @@ int run_block_check(const BlockCheckOptions& o) {
   if (!s.ok()) return error(o.input + ": " + s.ToString());
   std::map<OutPoint, Prevout> prevouts;
   if (!o.prevouts.empty()) {
-    if (Status ps = read_prevouts(o.prevouts, &prevouts); !ps.ok()) return error(ps.message());
+    Bytes text;
+    Status ps = read_all(o.prevouts, &text);
+    if (ps.ok()) ps = parse_prevouts(o.prevouts, std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), &prevouts);
+    if (!ps.ok()) return error(ps.message());
   }
   std::unique_ptr<Hasher> hasher;
   std::unique_ptr<Verifier> verifier;
