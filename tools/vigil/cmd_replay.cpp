@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -92,8 +93,86 @@ U256 block_work(uint32_t bits, Network network) {
   return q;
 }
 
+// Where a block is: in a framed blk file (read when it is connected, so
+// that files of any size can be replayed), or in memory (raw and hex files).
+struct Located {
+  size_t file = 0;
+  uint64_t offset = 0;  // of the block's first byte
+  uint32_t size = 0;
+  Bytes header;         // its 80 bytes
+  Bytes bytes;          // the whole block, for in-memory files only
+};
+
+// Indexes one file: framed blk files by reading only the 8-byte frames and
+// the headers; anything else through split_block_file.
+Status index_file(const std::string& path, size_t file, std::vector<Located>* out, std::optional<Network>* framing) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError("cannot open " + path);
+  uint8_t frame[8];
+  in.read(reinterpret_cast<char*>(frame), 8);
+  if (in.gcount() == 8 && network_from_magic(ByteView(frame, 4))) {
+    in.seekg(0, std::ios::end);
+    const uint64_t file_size = static_cast<uint64_t>(in.tellg());
+    uint64_t pos = 0;
+    while (pos + 8 <= file_size) {
+      in.seekg(static_cast<std::streamoff>(pos));
+      in.read(reinterpret_cast<char*>(frame), 8);
+      const std::optional<Network> net = network_from_magic(ByteView(frame, 4));
+      if (!net) {
+        if (std::all_of(frame, frame + 4, [](uint8_t b) { return b == 0; })) break;  // preallocated tail
+        return Status::Corruption(path + ": bad network magic at byte " + std::to_string(pos));
+      }
+      if (!*framing) *framing = net;
+      const uint32_t len = frame[4] | frame[5] << 8 | frame[6] << 16 | uint32_t{frame[7]} << 24;
+      if (len < kBlockHeaderSize || pos + 8 + len > file_size)
+        return Status::Corruption(path + ": a truncated or too short block at byte " + std::to_string(pos));
+      Located l;
+      l.file = file;
+      l.offset = pos + 8;
+      l.size = len;
+      l.header.resize(kBlockHeaderSize);
+      in.read(reinterpret_cast<char*>(l.header.data()), kBlockHeaderSize);
+      out->push_back(std::move(l));
+      pos += 8 + len;
+    }
+    return Status::Ok();
+  }
+  Bytes contents;
+  std::vector<BlockRecord> recs;
+  Status s = read_all(path, &contents);
+  if (s.ok()) s = split_block_file(contents, &recs);
+  if (!s.ok()) return Status::Corruption(path + ": " + s.ToString());
+  for (BlockRecord& r : recs) {
+    if (r.bytes.size() < kBlockHeaderSize)
+      return Status::Corruption(path + ": a block of " + std::to_string(r.bytes.size()) + " bytes at byte " + std::to_string(r.offset));
+    Located l;
+    l.file = file;
+    l.offset = r.offset;
+    l.size = static_cast<uint32_t>(r.bytes.size());
+    l.header.assign(r.bytes.begin(), r.bytes.begin() + kBlockHeaderSize);
+    l.bytes = std::move(r.bytes);
+    out->push_back(std::move(l));
+  }
+  return Status::Ok();
+}
+
+// The bytes of a located block.
+Status load(const std::vector<std::string>& paths, const Located& l, Bytes* out) {
+  if (!l.bytes.empty()) {
+    *out = l.bytes;
+    return Status::Ok();
+  }
+  std::ifstream in(paths[l.file], std::ios::binary);
+  out->resize(l.size);
+  in.seekg(static_cast<std::streamoff>(l.offset));
+  in.read(reinterpret_cast<char*>(out->data()), l.size);
+  if (!in || static_cast<uint32_t>(in.gcount()) != l.size)
+    return Status::IoError(paths[l.file] + ": cannot read the block at byte " + std::to_string(l.offset));
+  return Status::Ok();
+}
+
 struct Entry {
-  size_t record;     // index into the records
+  size_t record;     // index into the located blocks
   Hash256 prev;
   uint32_t height = 0;
   U256 work;         // cumulative
@@ -118,19 +197,10 @@ void progress(const Totals& t, uint32_t height, uint32_t target_height, Clock::t
 
 int run_replay(const ReplayOptions& o) {
   // Every block of every file, indexed by hash.
-  std::vector<BlockRecord> records;
+  std::vector<Located> records;
   std::optional<Network> framing;
-  for (const std::string& path : o.inputs) {
-    Bytes contents;
-    std::vector<BlockRecord> recs;
-    Status s = read_all(path, &contents);
-    if (s.ok()) s = split_block_file(contents, &recs);
-    if (!s.ok()) return error(path + ": " + s.ToString());
-    for (auto& r : recs) {
-      if (!framing && r.network) framing = r.network;
-      if (r.bytes.size() < kBlockHeaderSize) return error(path + ": a block of " + std::to_string(r.bytes.size()) + " bytes at byte " + std::to_string(r.offset));
-      records.push_back(std::move(r));
-    }
+  for (size_t f = 0; f < o.inputs.size(); ++f) {
+    if (Status s = index_file(o.inputs[f], f, &records, &framing); !s.ok()) return error(s.message());
   }
   const Network network = o.network ? *o.network : framing.value_or(Network::kMainnet);
   std::unordered_map<std::string, Entry> index;  // key: the hash's bytes
@@ -139,8 +209,8 @@ int run_replay(const ReplayOptions& o) {
   auto key = [](const Hash256& h) { return std::string(reinterpret_cast<const char*>(h.bytes.data()), 32); };
   for (size_t i = 0; i < records.size(); ++i) {
     BlockHeader header;
-    if (Status s = parse_block_header(records[i].bytes, &header); !s.ok()) return error(s.ToString());
-    const std::string k = key(sha256d(ByteView(records[i].bytes.data(), kBlockHeaderSize)));
+    if (Status s = parse_block_header(records[i].header, &header); !s.ok()) return error(s.ToString());
+    const std::string k = key(sha256d(ByteView(records[i].header.data(), kBlockHeaderSize)));
     Entry e;
     e.record = i;
     e.prev = header.prev_block;
@@ -156,7 +226,7 @@ int run_replay(const ReplayOptions& o) {
     Entry& g = index[*genesis];
     g.reachable = true;
     BlockHeader h;
-    (void)parse_block_header(records[g.record].bytes, &h);
+    (void)parse_block_header(records[g.record].header, &h);
     g.work = block_work(h.bits, network);
   }
   while (!stack.empty()) {
@@ -169,7 +239,7 @@ int run_replay(const ReplayOptions& o) {
     for (auto it = lo; it != hi; ++it) {
       Entry& child = index[it->second];
       BlockHeader h;
-      (void)parse_block_header(records[child.record].bytes, &h);
+      (void)parse_block_header(records[child.record].header, &h);
       child.height = parent.height + 1;
       child.work = parent.work;
       child.work += block_work(h.bits, network);
@@ -221,9 +291,10 @@ int run_replay(const ReplayOptions& o) {
   Clock::time_point last_progress = start;
   std::optional<ConnectReport> failed;
   for (size_t h = next; h < path.size(); ++h) {
-    const BlockRecord& rec = records[index[path[h]].record];
+    Bytes block;
+    if (Status s = load(o.inputs, records[index[path[h]].record], &block); !s.ok()) return error(s.message());
     ConnectReport r;
-    if (Status s = chain->connect_block(ByteView(rec.bytes.data(), rec.bytes.size()), &r); !s.ok())
+    if (Status s = chain->connect_block(ByteView(block.data(), block.size()), &r); !s.ok())
       return error("block at height " + std::to_string(h) + ": " + s.ToString());
     if (!r.validity.valid) {
       failed = r;
