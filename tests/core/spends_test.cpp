@@ -45,7 +45,7 @@ Judged judge_block(const Bytes& block, const PrevoutLookup& prevouts, std::optio
   } else {
     for (const InputSpend& s : j.spends.inputs) {
       if (s.tx != *only_tx) continue;
-      for (uint32_t k = s.first_check; k < s.first_check + s.signatures * s.keys; ++k)
+      for (uint32_t k = s.first_check; k < s.first_check + s.check_count(); ++k)
         verdicts[k] = verify_check(j.spends.checks[k]) ? 1 : 0;
     }
   }
@@ -78,7 +78,7 @@ TEST(Spends, AnyFlippedBitInASignatureKeyOrSignedFieldIsFound) {
   for (int round = 0; round < 24; ++round) {
     const InputSpend& s = clean.spends.inputs[rng() % clean.spends.inputs.size()];
     const Transaction& tx = txs[s.tx];
-    const Check& c = clean.spends.checks[s.first_check + (rng() % s.signatures) * s.keys + rng() % s.keys];
+    const Check& c = clean.spends.checks[s.first_check + rng() % s.check_count()];
     size_t at = 0;
     const char* what = "";
     switch (round % 3) {
@@ -166,6 +166,42 @@ TEST(Spends, FormRulesAndUnknownForms) {
       EXPECT_FALSE(got.invalid);
       EXPECT_EQ(spends.not_verified, 1u);
     }
+  }
+}
+
+}  // namespace
+}  // namespace vigil::test
+
+namespace vigil::test {
+namespace {
+
+// CHECKMULTISIG's ordered matching over the band of checks, 2-of-3: each
+// signature must match a key after the previous signature's key.
+TEST(Spends, OrderedMultisigMatching) {
+  BlockSpends spends;
+  InputSpend s;
+  s.form = SpendForm::kP2SHMultisig;
+  s.signatures = 2;
+  s.keys = 3;
+  spends.inputs.push_back(s);
+  ASSERT_EQ(s.band(), 2u);
+  ASSERT_EQ(s.check_count(), 4u);
+  // Layout: sig0 x {key0, key1}, sig1 x {key1, key2}.
+  struct Case {
+    std::vector<uint8_t> verdicts;
+    bool ok;
+  };
+  const Case cases[] = {
+      {{1, 0, 1, 0}, true},   // sig0-key0, sig1-key1
+      {{1, 0, 0, 1}, true},   // sig0-key0, sig1-key2
+      {{0, 1, 0, 1}, true},   // sig0-key1, sig1-key2
+      {{0, 1, 1, 0}, false},  // sig1 would need key1, already passed by sig0
+      {{0, 0, 1, 1}, false},  // sig0 matches neither key0 nor key1
+      {{1, 0, 0, 0}, false},  // sig1 matches nothing
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(judge_spends(spends, c.verdicts)[0], c.ok)
+        << int(c.verdicts[0]) << int(c.verdicts[1]) << int(c.verdicts[2]) << int(c.verdicts[3]);
   }
 }
 

@@ -48,12 +48,16 @@ struct InputSpend {
   SpendForm form = SpendForm::kUnknown;
   std::string note;          // why not verified, or why invalid before any signature check
   bool invalid = false;      // the form's own rules fail (a key that does not hash to the program, ...)
-  // Checks [first_check, first_check + signatures * keys): signature i
-  // against key j at first_check + i * keys + j; CHECKMULTISIG's ordered
-  // matching decides (for single-signature forms, 1 x 1).
+  // Checks [first_check, first_check + check_count()). CHECKMULTISIG's
+  // ordered matching can only ever try signature i against keys i ..
+  // i + keys - signatures, so those are the checks: signature i against key
+  // j at first_check + i * band() + (j - i). (For single-signature forms,
+  // one check.)
   uint32_t first_check = 0;
   uint32_t signatures = 0;
   uint32_t keys = 0;
+  uint32_t band() const { return keys - signatures + 1; }
+  uint32_t check_count() const { return signatures * band(); }
 };
 
 struct BlockSpends {

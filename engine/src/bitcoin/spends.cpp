@@ -275,7 +275,7 @@ class Collector {
   void add_checks(const SighashContext& ctx, ByteView code, const std::vector<ByteView>& sigs,
                   const std::vector<ByteView>& keys, InputSpend* s) {
     begin(s, static_cast<uint32_t>(sigs.size()), static_cast<uint32_t>(keys.size()));
-    for (ByteView sig : sigs) {
+    for (const ByteView& sig : sigs) {
       ByteView der;
       uint32_t digest = 0;
       if (!sig.empty()) {
@@ -286,7 +286,8 @@ class Collector {
       } else {
         digest = push_digest(Hash256{});  // an empty signature fails in the verifier (no DER)
       }
-      for (ByteView key : keys) add_check(Scheme::kEcdsaBitcoin, key, der, digest);
+      const size_t i = static_cast<size_t>(&sig - sigs.data());
+      for (size_t j = i; j < i + s->band(); ++j) add_check(Scheme::kEcdsaBitcoin, keys[j], der, digest);
     }
     out_.signatures += sigs.size();
   }
@@ -347,7 +348,7 @@ std::vector<bool> judge_spends(const BlockSpends& spends, std::span<const uint8_
     uint32_t sig = 0, key = 0, sigs_left = s.signatures, keys_left = s.keys;
     bool success = true;
     while (success && sigs_left > 0) {
-      if (verdicts[s.first_check + sig * s.keys + key]) {
+      if (verdicts[s.first_check + sig * s.band() + (key - sig)]) {
         ++sig;
         --sigs_left;
       }
