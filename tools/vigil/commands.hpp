@@ -58,6 +58,7 @@ struct ReplayOptions {
   bool json = false;
   bool no_sync = false;             // do not fsync each block (faster; a crash may lose the last blocks, never corrupt)
   uint32_t coinbase_maturity = 100;
+  uint32_t batch_blocks = 16;       // blocks whose signatures are verified in one batch
 };
 int run_replay(const ReplayOptions& options);
 

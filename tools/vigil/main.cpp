@@ -88,6 +88,9 @@ int main(int argc, char** argv) {
                                               "framing, else mainnet)")
       ->transform(CLI::CheckedTransformer(kNetworks, CLI::ignore_case));
   rp->add_flag("--json", replay.json, "JSON summary");
+  rp->add_option("--batch-blocks", replay.batch_blocks,
+                 "Blocks whose signatures are verified in one batch (up to 64 MB of blocks)")
+      ->capture_default_str();
   rp->add_option("--coinbase-maturity", replay.coinbase_maturity,
                  "Blocks before a coinbase output may be spent (Bitcoin: 100; btcd's test chains: 1)")
       ->capture_default_str();

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "vigil/block_check.hpp"
 #include "vigil/hasher.hpp"
@@ -52,6 +54,8 @@ struct ConnectReport {
 
 class ChainState {
  public:
+  struct Impl;
+
   // `verifier` and `hasher` must outlive the chain state.
   static Status Open(const ChainStateOptions& options, Verifier* verifier, Hasher* hasher,
                      std::unique_ptr<ChainState>* out);
@@ -68,11 +72,21 @@ class ChainState {
   // InvalidArgument for a block that does not follow the tip.
   Status connect_block(ByteView block, ConnectReport* report);
 
+  // Several consecutive blocks (the first the tip's child, each the next
+  // one's parent), with all of their signatures verified in one batch -- on
+  // a GPU, many small blocks fill one call. Each block is checked against
+  // the coins the blocks before it leave; then, in order, each is decided
+  // and written. The first invalid block ends the run: the blocks before it
+  // are connected, it and those after it are not. `reports` receives one
+  // report per block decided (the last one invalid if the run stopped at
+  // one). A Status error (bytes that do not parse, a block that does not
+  // follow) comes after the blocks before it have been handled the same way.
+  Status connect_blocks(std::span<const ByteView> blocks, std::vector<ConnectReport>* reports);
+
   // Undoes the tip (a reorganisation's first step).
   Status disconnect_tip();
 
  private:
-  struct Impl;
   explicit ChainState(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -53,9 +53,58 @@ std::optional<ChainTip> ChainState::tip() const { return impl_->store->tip(); }
 UtxoStore& ChainState::store() { return *impl_->store; }
 Status ChainState::disconnect_tip() { return impl_->store->disconnect_tip(); }
 
-Status ChainState::connect_block(ByteView block, ConnectReport* report) {
-  Impl& m = *impl_;
+namespace {
+
+struct Parent {
+  Hash256 hash;
+  uint32_t height = 0;
+};
+
+// The coins as the store has them with the pending blocks' changes applied
+// (a spent coin shadowed as absent).
+class CoinView {
+ public:
+  explicit CoinView(const UtxoStore& store) : store_(store) {}
+  Status get(const OutPoint& p, std::optional<Coin>* out) const {
+    if (const auto it = changed_.find(p); it != changed_.end()) {
+      *out = it->second;
+      return Status::Ok();
+    }
+    return store_.get(p, out);
+  }
+  void apply(const BlockChanges& c) {
+    for (const auto& [p, coin] : c.spent) changed_[p] = std::nullopt;
+    for (const auto& [p, coin] : c.created) changed_[p] = coin;
+  }
+
+ private:
+  const UtxoStore& store_;
+  std::map<OutPoint, std::optional<Coin>> changed_;
+};
+
+// A block prepared: its rules and coins checked, its signature checks
+// collected (views into the caller's bytes and into `spends`).
+struct Pending {
+  ByteView block;
+  ParsedBlock parsed;
+  std::vector<Transaction> txs;
+  BlockChanges changes;
+  BlockSpends spends;
+  // Every coin it spends: the checks' keys of P2PK, bare multisig and P2TR
+  // spends are views into these scripts (a map's nodes stay put when it moves).
+  std::map<OutPoint, Prevout> prevouts;
+  ConnectReport report;
+};
+
+// Parses `block` as the child of `parent` (none: the genesis block), runs the
+// context-free and coin rules against `coins`, and collects its signature
+// checks. An invalid verdict is left in p->report.validity; a Status error is
+// for bytes that do not parse or a block that does not follow `parent`.
+Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>& parent, const CoinView& coins,
+               Pending* p) {
+  ConnectReport* report = &p->report;
   *report = ConnectReport{};
+  p->block = block;
   using Clock = std::chrono::steady_clock;
   Clock::time_point mark = Clock::now();
   auto lap = [&](double& into) {
@@ -63,17 +112,16 @@ Status ChainState::connect_block(ByteView block, ConnectReport* report) {
     into += std::chrono::duration<double>(now - mark).count();
     mark = now;
   };
-  ParsedBlock parsed;
-  std::vector<Transaction> txs;
+  ParsedBlock& parsed = p->parsed;
+  std::vector<Transaction>& txs = p->txs;
   if (Status s = parse_block(block, &parsed); !s.ok()) return s;
   if (Status s = read_block_transactions(block, parsed, &txs); !s.ok()) return s;
-  const std::optional<ChainTip> tip = m.store->tip();
   report->hash = parsed.hash;
   report->transactions = txs.size();
-  if (tip ? parsed.header.prev_block != tip->hash : parsed.header.prev_block != Hash256{})
+  if (parent ? parsed.header.prev_block != parent->hash : parsed.header.prev_block != Hash256{})
     return Status::InvalidArgument("block " + to_display_hex(parsed.hash) + " does not follow the tip " +
-                                   (tip ? to_display_hex(tip->hash) : std::string("(empty: a genesis block is needed)")));
-  const uint32_t height = tip ? tip->height + 1 : 0;
+                                   (parent ? to_display_hex(parent->hash) : std::string("(empty: a genesis block is needed)")));
+  const uint32_t height = parent ? parent->height + 1 : 0;
   report->height = height;
   lap(report->seconds.parse);
 
@@ -90,14 +138,14 @@ Status ChainState::connect_block(ByteView block, ConnectReport* report) {
 
   // The coins this block spends, from the store or from its own earlier
   // transactions; what it creates; ConnectBlock's amount rules.
-  BlockChanges changes;
+  BlockChanges& changes = p->changes;
   changes.hash = parsed.hash;
   changes.prev_hash = parsed.header.prev_block;
   changes.height = height;
   std::map<OutPoint, Coin> view;          // coins created by this block, not yet spent in it
   std::set<OutPoint> spent_from_store;    // stored coins this block spends
   std::set<OutPoint> spent_in_block;      // coins created and spent by this block
-  std::map<OutPoint, Prevout> prevouts;   // every spent coin, for the signature checks
+  std::map<OutPoint, Prevout>& prevouts = p->prevouts;
   auto invalid = [&](const char* reason, std::string debug) {
     report->validity = Validity::Invalid(reason, std::move(debug));
     return Status::Ok();
@@ -116,7 +164,7 @@ Status ChainState::connect_block(ByteView block, ConnectReport* report) {
         if (here != view.end()) {
           coin = here->second;
         } else if (!spent_from_store.count(p)) {
-          if (Status s = m.store->get(p, &coin); !s.ok()) return s;
+          if (Status s = coins.get(p, &coin); !s.ok()) return s;
         }
         if (!coin) return invalid("bad-txns-inputs-missingorspent", "tx " + std::to_string(t) + " input " + std::to_string(i));
         if (coin->coinbase && height - coin->height < m.options.coinbase_maturity)
@@ -148,7 +196,7 @@ Status ChainState::connect_block(ByteView block, ConnectReport* report) {
       if (unspendable(out.script_pubkey)) continue;
       const OutPoint p{txids[t], o};
       std::optional<Coin> existing;
-      if (Status s = m.store->get(p, &existing); !s.ok()) return s;
+      if (Status s = coins.get(p, &existing); !s.ok()) return s;
       // BIP30: no transaction may overwrite an unspent output.
       if ((existing && !spent_from_store.count(p)) || view.count(p) || spent_in_block.count(p))
         return invalid("bad-txns-BIP30", "tx " + std::to_string(t) + " overwrites an unspent output");
@@ -168,19 +216,72 @@ Status ChainState::connect_block(ByteView block, ConnectReport* report) {
     const auto it = prevouts.find(p);
     return it == prevouts.end() ? nullptr : &it->second;
   };
-  const BlockSpends spends = collect_block_spends(txs, lookup);
-  report->checks = spends.checks.size();
-  report->signatures = spends.signatures;
-  report->not_verified = spends.not_verified;
+  p->spends = collect_block_spends(txs, lookup);
+  report->checks = p->spends.checks.size();
+  report->signatures = p->spends.signatures;
+  report->not_verified = p->spends.not_verified;
   lap(report->seconds.sighash);
-  std::vector<uint8_t> verdicts(spends.checks.size(), 0);
-  if (Status s = m.verifier->verify(spends.checks, verdicts); !s.ok()) return s;
-  report->validity = spends_validity(spends, judge_spends(spends, verdicts));
-  lap(report->seconds.verify);
-  if (!report->validity.valid) return Status::Ok();
-  const Status written = m.store->connect(changes);
-  lap(report->seconds.write);
-  return written;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ChainState::connect_block(ByteView block, ConnectReport* report) {
+  std::vector<ConnectReport> reports;
+  const Status s = connect_blocks({&block, 1}, &reports);
+  if (!reports.empty()) *report = reports.back();
+  return s;
+}
+
+Status ChainState::connect_blocks(std::span<const ByteView> blocks, std::vector<ConnectReport>* reports) {
+  Impl& m = *impl_;
+  reports->clear();
+  CoinView coins(*m.store);
+  std::vector<Pending> pending;
+  pending.reserve(blocks.size());
+  std::optional<Parent> parent;
+  if (const std::optional<ChainTip> tip = m.store->tip()) parent = Parent{tip->hash, tip->height};
+  // Each block against the coins as the blocks before it leave them.
+  Status stop;
+  std::optional<ConnectReport> invalid;
+  for (ByteView block : blocks) {
+    Pending p;
+    stop = prepare(m, block, parent, coins, &p);
+    if (!stop.ok()) break;
+    if (!p.report.validity.valid) {
+      invalid = p.report;
+      break;
+    }
+    coins.apply(p.changes);
+    parent = Parent{p.changes.hash, p.changes.height};
+    pending.push_back(std::move(p));
+  }
+  // All of their signatures in one batch.
+  std::vector<Check> checks;
+  for (const Pending& p : pending) checks.insert(checks.end(), p.spends.checks.begin(), p.spends.checks.end());
+  std::vector<uint8_t> verdicts(checks.size(), 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  if (Status s = m.verifier->verify(checks, verdicts); !s.ok()) return s;
+  const double verify_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // Then, in order, each block decided and written; the first invalid one
+  // ends the run (the blocks after it were prepared on top of it).
+  size_t at = 0;
+  for (Pending& p : pending) {
+    const std::span<const uint8_t> mine(verdicts.data() + at, p.spends.checks.size());
+    at += p.spends.checks.size();
+    p.report.seconds.verify = checks.empty() ? 0 : verify_seconds * static_cast<double>(mine.size()) / static_cast<double>(checks.size());
+    p.report.validity = spends_validity(p.spends, judge_spends(p.spends, mine));
+    if (!p.report.validity.valid) {
+      reports->push_back(p.report);
+      return Status::Ok();
+    }
+    const auto w0 = std::chrono::steady_clock::now();
+    if (Status s = m.store->connect(p.changes); !s.ok()) return s;
+    p.report.seconds.write = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+    reports->push_back(p.report);
+  }
+  if (invalid) reports->push_back(*invalid);
+  return stop;
 }
 
 }  // namespace vigil
