@@ -137,7 +137,7 @@ TEST(VigilReplay, StopsAtTheFirstInvalidBlockWithHeightHashAndReason) {
 
 TEST(VigilReplay, Errors) {
   TempDir dir;
-  write_file(dir.file("garbage.dat"), std::string("\xf9\xbe\xb4\xd9\xff\xff\x00\x00abc", 11));
+  write_file(dir.file("garbage.dat"), std::string("\xf9\xbe\xb4\xd9\xff\xff\x00\x00" "abc", 11));
   ProcessResult r = replay(dir, {dir.file("garbage.dat"), "--datadir", dir.file("d")});
   EXPECT_EQ(r.exit_code, 2) << describe(r);
   EXPECT_NE(r.err.find("byte"), std::string::npos) << describe(r);
