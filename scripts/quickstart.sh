@@ -6,7 +6,11 @@
 #     RFC 8032/SUPERCOP, ZIP-215 edge cases), its verdicts compared with the
 #     vectors' own;
 #   - `vigil merkle` over real mainnet block 413567 (txids, Merkle root
-#     against the header, CVE-2012-2459 mutation flag).
+#     against the header, CVE-2012-2459 mutation flag);
+#   - `vigil block check` of the same block: Bitcoin's context-free rules and
+#     all 5,815 signatures of its P2PKH and P2SH-multisig spends;
+#   - `vigil replay` of mainnet blocks 0..438 from genesis into a UTXO set
+#     (every signature verified with the spent outputs from the set).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 "$VIGIL_ROOT/scripts/install-deps.sh"
@@ -31,3 +35,11 @@ fi
 
 echo "== vigil merkle tests/data/bitcoin-core/block413567.raw"
 "$vigil" merkle "$data/bitcoin-core/block413567.raw"
+
+echo "== vigil block check tests/data/bitcoin-core/block413567.raw"
+"$vigil" block check "$data/bitcoin-core/block413567.raw"
+
+echo "== vigil replay tests/data/bitcoinj/first-100k-blocks.dat (mainnet blocks 0..438)"
+datadir=$(mktemp -d)
+trap 'rm -f "$verdicts"; rm -rf "$datadir"' EXIT
+"$vigil" replay --datadir "$datadir" "$data/bitcoinj/first-100k-blocks.dat"
