@@ -9,6 +9,7 @@ packages=(
   libssl-dev libsecp256k1-dev libsodium-dev zlib1g-dev
   libboost-dev libtbb-dev librocksdb-dev bzip2
   clang  # the libFuzzer targets (scripts/fuzz.sh)
+  gnuplot-nox  # the plots of vigil bench
   libgtest-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
 )

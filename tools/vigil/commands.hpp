@@ -73,6 +73,13 @@ struct SimCommandOptions {
 };
 int run_sim(const SimCommandOptions& options);
 
+struct BenchOptions {
+  Backend backend = Backend::kAuto;
+  bool quick = false;
+  std::string out_dir = "vigil-bench";
+};
+int run_bench(const BenchOptions& options);
+
 // A Hasher for subcommand `command`; with `--backend gpu` and no usable GPU,
 // prints "vigil <command>: <why>" on stderr and returns the error.
 Status make_hasher_or_report(const char* command, Backend requested, std::unique_ptr<Hasher>* out);

@@ -115,6 +115,16 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"badsig", "overspend", "doublespend", "badmerkle"}))
       ->capture_default_str();
 
+  vigil::cli::BenchOptions bench;
+  auto* bn = app.add_subcommand("bench", "Measure everything that matters on this machine, beside the reference "
+                                         "libraries (libsecp256k1, libsodium, OpenSSL) on all cores, in one run");
+  add_backend_option(bn, &bench.backend);
+  bn->add_flag("--quick", bench.quick, "Small batches and short timings: under two minutes on two cores");
+  bn->add_option("--out", bench.out_dir, "Where bench.json, report.md and the plots go")->capture_default_str();
+  bn->footer("Rows: signature verification per scheme and batch size (vigil's CPU path, its GPU path, the reference "
+             "library), SHA-256d and Merkle roots, the engine end to end, replay of a simulated chain. Exit 1 if a "
+             "row's results were not all valid (its figure would not be a measurement).");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -133,5 +143,6 @@ int main(int argc, char** argv) {
   if (bc->parsed()) return vigil::cli::run_block_check(block_check);
   if (rp->parsed()) return vigil::cli::run_replay(replay);
   if (sm->parsed()) return vigil::cli::run_sim(sim);
+  if (bn->parsed()) return vigil::cli::run_bench(bench);
   return 2;
 }

@@ -1,0 +1,54 @@
+// `vigil bench --quick`: the report's structure (context with machine,
+// device, driver, commit, date and command; every group of rows; the
+// Markdown table naming every row), every figure from a run (items and
+// valid counts equal, rates positive), and every verification row -- the
+// reference libraries' included -- rejecting a corrupted signature, so that
+// no row measures a stub.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "cli/process.hpp"
+
+namespace vigil::clitest {
+namespace {
+
+TEST(VigilBench, QuickReportIsCompleteAndEveryFigureComesFromARun) {
+  TempDir dir;
+  const ProcessResult r = run_process({VIGIL_EXE_PATH, "bench", "--quick", "--backend", "cpu", "--out", dir.file("out")},
+                                      "", dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(slurp(dir.file("out") + "/bench.json"));
+  const nlohmann::json& ctx = doc["context"];
+  for (const char* field : {"date", "machine", "device", "driver", "commit", "command", "mode"}) {
+    ASSERT_TRUE(ctx.contains(field)) << field;
+    EXPECT_FALSE(ctx[field].get<std::string>().empty()) << field;
+  }
+  EXPECT_EQ(ctx["mode"], "quick");
+  EXPECT_LT(ctx["seconds"].get<double>(), 120.0) << "--quick must finish in under two minutes";
+  const std::string report = slurp(dir.file("out") + "/report.md");
+  std::set<std::string> groups, references;
+  for (const nlohmann::json& b : doc["benchmarks"]) {
+    const std::string name = b["name"];
+    groups.insert(b["group"].get<std::string>());
+    EXPECT_GT(b["items"].get<uint64_t>(), 0u) << name;
+    EXPECT_EQ(b["valid"], b["items"]) << name << ": not every result was valid";
+    const double rate = b["items_per_second"];
+    EXPECT_TRUE(std::isfinite(rate) && rate > 0) << name;
+    EXPECT_NE(report.find("| " + name + " |"), std::string::npos) << name << " is missing from report.md";
+    if (b["group"] == "verify") {
+      EXPECT_TRUE(b["rejects_corrupted"].get<bool>()) << name << " accepted a corrupted signature";
+      const std::string impl = b["implementation"];
+      if (impl != "vigil-cpu" && impl != "vigil-gpu") references.insert(b["scheme"].get<std::string>() + "/" + impl);
+    }
+  }
+  EXPECT_EQ(groups, (std::set<std::string>{"verify", "hash", "engine", "replay"}));
+  EXPECT_EQ(references, (std::set<std::string>{"ecdsa/libsecp256k1", "schnorr/libsecp256k1", "ed25519-strict/libsodium"}));
+  EXPECT_NE(report.find("| commit | "), std::string::npos);
+  EXPECT_NE(report.find("## Plots"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil::clitest
