@@ -360,6 +360,8 @@ Matrix run_matrix(const MatrixOptions& o) {
                       100 * st.coins / total, 100 * st.write / total,
                       100 * (st.parse + st.rules + st.sighash) / total);
         r.note = note;
+        r.stage_seconds = {{"parse", st.parse}, {"hashes+rules", st.rules}, {"coins", st.coins},
+                           {"sighash", st.sighash}, {"verify", st.verify}, {"write", st.write}};
         m.rows.push_back(r);
       }
     } else {

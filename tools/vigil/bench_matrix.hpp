@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vigil/backend.hpp"
@@ -28,6 +29,7 @@ struct Row {
   // Verification rows: the same function rejected a corrupted signature (so
   // the row measured real verification, not a stub).
   bool rejects_corrupted = false;
+  std::vector<std::pair<std::string, double>> stage_seconds;  // replay rows: where the time went
   std::string note;
 };
 

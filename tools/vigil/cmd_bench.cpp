@@ -122,6 +122,7 @@ int run_bench(const BenchOptions& o) {
                           {"items", r.items},
                           {"valid", r.valid},
                           {"rejects_corrupted", r.rejects_corrupted},
+                          {"stage_seconds", nlohmann::json(r.stage_seconds)},
                           {"note", r.note}});
   }
   nlohmann::json doc = {{"context", ctx}, {"benchmarks", benchmarks}, {"notes", m.notes}};
@@ -175,6 +176,33 @@ int run_bench(const BenchOptions& o) {
       md << "![verify " << scheme << "](verify-" << scheme << ".png)\n";
     } else {
       md << "- verify " << scheme << ": `verify-" << scheme << ".dat` (" << (gnuplot ? "gnuplot failed" : "gnuplot not installed: no PNG") << ")\n";
+    }
+  }
+  // Replay: seconds per stage, one bar group per implementation.
+  {
+    const fs::path dat = fs::path(o.out_dir) / "replay-stages.dat";
+    std::ofstream d(dat);
+    std::vector<const bench::Row*> replays;
+    for (const bench::Row& r : m.rows)
+      if (r.group == "replay" && !r.stage_seconds.empty()) replays.push_back(&r);
+    d << "stage";
+    for (const bench::Row* r : replays) d << " " << r->implementation;
+    d << "\n";
+    for (size_t k = 0; !replays.empty() && k < replays[0]->stage_seconds.size(); ++k) {
+      d << replays[0]->stage_seconds[k].first;
+      for (const bench::Row* r : replays) d << " " << r->stage_seconds[k].second;
+      d << "\n";
+    }
+    d.close();
+    std::string plot = "set terminal pngcairo size 900,540; set output '" + (fs::path(o.out_dir) / "replay-stages.png").string() +
+                       "'; set style data histograms; set style fill solid; set ylabel 'seconds'; set title 'replay: time per "
+                       "stage'; set key autotitle columnhead; plot ";
+    for (size_t i = 0; i < replays.size(); ++i)
+      plot += (i ? ", " : "") + std::string("'") + dat.string() + "' using " + std::to_string(i + 2) + ":xtic(1)";
+    if (!replays.empty() && gnuplot && std::system(("gnuplot -e \"" + plot + "\" 2>/dev/null").c_str()) == 0) {
+      md << "![replay stages](replay-stages.png)\n";
+    } else if (!replays.empty()) {
+      md << "- replay stages: `replay-stages.dat` (" << (gnuplot ? "gnuplot failed" : "gnuplot not installed: no PNG") << ")\n";
     }
   }
   std::ofstream(fs::path(o.out_dir) / "report.md") << md.str();
