@@ -45,7 +45,8 @@ TEST(VigilBench, QuickReportIsCompleteAndEveryFigureComesFromARun) {
     }
   }
   EXPECT_EQ(groups, (std::set<std::string>{"verify", "hash", "engine", "replay"}));
-  EXPECT_EQ(references, (std::set<std::string>{"ecdsa/libsecp256k1", "schnorr/libsecp256k1", "ed25519-strict/libsodium"}));
+  EXPECT_EQ(references, (std::set<std::string>{"ecdsa/libsecp256k1", "ecdsa-lows/libsecp256k1", "ecdsa-bitcoin/libsecp256k1",
+                                               "schnorr/libsecp256k1", "ed25519-strict/libsodium"}));
   EXPECT_NE(report.find("| commit | "), std::string::npos);
   EXPECT_NE(report.find("## Plots"), std::string::npos);
 }
