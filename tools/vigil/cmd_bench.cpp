@@ -105,7 +105,9 @@ int run_bench(const BenchOptions& o) {
       {"commit", commit()},
       {"vigil_version", VIGIL_VERSION_STRING},
       {"mode", o.quick ? "quick" : "full"},
-      {"command", std::string("vigil bench") + (o.quick ? " --quick" : "") + " --out " + o.out_dir},
+      {"command", std::string("vigil bench") + (o.quick ? " --quick" : "") +
+                      (o.backend == Backend::kAuto ? "" : " --backend " + std::string(backend_name(o.backend))) +
+                      " --out " + o.out_dir},
       {"seconds", seconds},
   };
   nlohmann::json benchmarks = nlohmann::json::array();
