@@ -160,7 +160,10 @@ Matrix run_matrix(const MatrixOptions& o) {
                                                     {"schnorr", Scheme::kSchnorr},
                                                     {"ed25519-strict", Scheme::kEd25519Strict},
                                                     {"ed25519", Scheme::kEd25519}};
-  for (const auto& [name, scheme] : schemes) {
+  for (const auto& entry : schemes) {
+    // Plain variables: lambdas may not capture structured bindings (C++20, clang 14).
+    const char* const name = entry.first;
+    const Scheme scheme = entry.second;
     say(std::string("verify ") + name);
     const SigSet set = make_set(name, scheme, signer);
     for (uint64_t n : sizes) {
@@ -264,7 +267,9 @@ Matrix run_matrix(const MatrixOptions& o) {
   for (uint64_t i = 0; i < leaves; ++i) leaf[i] = sha256(ByteView(reinterpret_cast<const uint8_t*>(&i), 8));
   const Hash256 want_root = merkle_root(leaf).root;
   const uint32_t sizes_arr[1] = {static_cast<uint32_t>(leaves)};
-  for (auto [h, impl] : {std::pair<Hasher*, const char*>{hcpu.get(), "vigil-cpu"}, {hgpu.get(), "vigil-gpu"}}) {
+  for (const auto& entry : {std::pair<Hasher*, const char*>{hcpu.get(), "vigil-cpu"}, {hgpu.get(), "vigil-gpu"}}) {
+    Hasher* const h = entry.first;
+    const char* const impl = entry.second;
     if (!h) continue;
     Row r = make_row("hash", std::string("merkle/") + impl + "/" + std::to_string(leaves), "merkle", impl, leaves);
     m.rows.push_back(measure(r, min_s, [&] {
