@@ -48,8 +48,10 @@ struct Engines {
   }
 };
 
-std::unique_ptr<ChainState> open_chain(const TempStore& dir, Engines& e, Network network, bool check_pow = true) {
+std::unique_ptr<ChainState> open_chain(const TempStore& dir, Engines& e, Network network, bool check_pow = true,
+                                       uint32_t verify_batch_blocks = 16) {
   ChainStateOptions o;
+  o.verify_batch_blocks = verify_batch_blocks;
   o.store.path = dir.path();
   o.store.sync = false;
   o.network = network;
@@ -273,7 +275,7 @@ TEST(ChainStateGroups, GroupsEqualOneByOneAndStopAtTheFirstInvalidBlock) {
   TempStore one_dir, group_dir;
   auto one = open_chain(one_dir, e, Network::kMainnet);
   connect_all(*one, blocks);
-  auto grouped = open_chain(group_dir, e, Network::kMainnet);
+  auto grouped = open_chain(group_dir, e, Network::kMainnet, true, /*verify_batch_blocks=*/5);
   for (size_t h = 0; h < blocks.size(); h += 37) {
     std::vector<ByteView> views;
     for (size_t k = h; k < std::min(blocks.size(), h + 37); ++k) views.emplace_back(blocks[k].data(), blocks[k].size());
@@ -285,10 +287,13 @@ TEST(ChainStateGroups, GroupsEqualOneByOneAndStopAtTheFirstInvalidBlock) {
   EXPECT_EQ(grouped->tip()->hash, one->tip()->hash);
   EXPECT_EQ(grouped->tip()->utxo_digest, one->tip()->utxo_digest);
 
+  // Batches of 16 (the invalid block in the only batch) and of 4 (in the
+  // third batch, while the fourth is being prepared on top of it).
+  for (uint32_t batch : {16u, 4u})
   for (const char* kind : {"signature", "coinbase"}) {
-    SCOPED_TRACE(kind);
+    SCOPED_TRACE(std::string(kind) + ", batches of " + std::to_string(batch));
     TempStore dir;
-    auto chain = open_chain(dir, e, Network::kMainnet, /*check_pow=*/false);
+    auto chain = open_chain(dir, e, Network::kMainnet, /*check_pow=*/false, batch);
     connect_all(*chain, blocks, 0, 160);
     OwnedBlock bad = own_block(ByteView(blocks[170].data(), blocks[170].size()));
     if (std::string(kind) == "signature") {

@@ -267,6 +267,7 @@ int run_replay(const ReplayOptions& o) {
   co.store.sync = !o.no_sync;
   co.network = network;
   co.coinbase_maturity = o.coinbase_maturity;
+  co.verify_batch_blocks = o.batch_blocks;
   std::unique_ptr<ChainState> chain;
   if (Status s = ChainState::Open(co, verifier.get(), hasher.get(), &chain); !s.ok()) return error(s.ToString());
 
@@ -290,13 +291,15 @@ int run_replay(const ReplayOptions& o) {
   const Clock::time_point start = Clock::now();
   Clock::time_point last_progress = start;
   std::optional<ConnectReport> failed;
-  // Blocks go to the chain state in groups whose signatures are verified in
-  // one batch (on a GPU, small blocks fill one call together).
-  const size_t group = std::max<uint32_t>(1, o.batch_blocks);
+  // Blocks go to the chain state in groups; it verifies their signatures in
+  // batches of --batch-blocks blocks (on a GPU, small blocks fill one call
+  // together), each while it prepares the next.
+  // Four verification batches per call: one verified while the next is prepared.
+  const size_t group = 4 * std::max<uint32_t>(1, o.batch_blocks);
   for (size_t h = next; h < path.size() && !failed;) {
     std::vector<Bytes> bytes;
     size_t total = 0;
-    for (; h < path.size() && bytes.size() < group && total < (size_t{64} << 20); ++h) {
+    for (; h < path.size() && bytes.size() < group && total < (size_t{256} << 20); ++h) {
       bytes.emplace_back();
       if (Status s = load(o.inputs, records[index[path[h]].record], &bytes.back()); !s.ok()) return error(s.message());
       total += bytes.back().size();

@@ -29,6 +29,9 @@ struct ChainStateOptions {
   // Blocks before a coinbase output may be spent (Bitcoin: 100). Test chains
   // change it: btcd's reorganisation test data is built with 1.
   uint32_t coinbase_maturity = 100;
+  // connect_blocks verifies the signatures of this many blocks in one batch,
+  // on another thread, while it prepares the next batch.
+  uint32_t verify_batch_blocks = 16;
 };
 
 // What connecting (or trying to connect) one block found.
@@ -73,8 +76,10 @@ class ChainState {
   Status connect_block(ByteView block, ConnectReport* report);
 
   // Several consecutive blocks (the first the tip's child, each the next
-  // one's parent), with all of their signatures verified in one batch -- on
-  // a GPU, many small blocks fill one call. Each block is checked against
+  // one's parent), their signatures verified in batches of
+  // verify_batch_blocks blocks -- on a GPU, many small blocks fill one call
+  // -- each batch on another thread while the next one is prepared (coins,
+  // signature hashes). Each block is checked against
   // the coins the blocks before it leave; then, in order, each is decided
   // and written. The first invalid block ends the run: the blocks before it
   // are connected, it and those after it are not. `reports` receives one

@@ -3,6 +3,7 @@
 #include "vigil/chainstate.hpp"
 
 #include <chrono>
+#include <future>
 #include <map>
 #include <set>
 
@@ -233,52 +234,100 @@ Status ChainState::connect_block(ByteView block, ConnectReport* report) {
   return s;
 }
 
+namespace {
+
+// A batch of prepared blocks and their signature checks, verified on
+// another thread while the next batch is prepared.
+struct Batch {
+  std::vector<Pending> blocks;
+  std::vector<Check> checks;
+  std::vector<uint8_t> verdicts;
+  std::future<Status> verified;
+  double verify_seconds = 0;
+
+  void start(Verifier& verifier) {
+    checks.clear();
+    for (const Pending& p : blocks) checks.insert(checks.end(), p.spends.checks.begin(), p.spends.checks.end());
+    verdicts.assign(checks.size(), 0);
+    verified = std::async(std::launch::async, [this, &verifier] {
+      const auto t0 = std::chrono::steady_clock::now();
+      const Status s = verifier.verify(checks, verdicts);
+      verify_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      return s;
+    });
+  }
+};
+
+}  // namespace
+
 Status ChainState::connect_blocks(std::span<const ByteView> blocks, std::vector<ConnectReport>* reports) {
   Impl& m = *impl_;
   reports->clear();
   CoinView coins(*m.store);
-  std::vector<Pending> pending;
-  pending.reserve(blocks.size());
   std::optional<Parent> parent;
   if (const std::optional<ChainTip> tip = m.store->tip()) parent = Parent{tip->hash, tip->height};
-  // Each block against the coins as the blocks before it leave them.
-  Status stop;
-  std::optional<ConnectReport> invalid;
-  for (ByteView block : blocks) {
-    Pending p;
-    stop = prepare(m, block, parent, coins, &p);
-    if (!stop.ok()) break;
-    if (!p.report.validity.valid) {
-      invalid = p.report;
-      break;
+  const size_t per_batch = std::max<uint32_t>(1, m.options.verify_batch_blocks);
+  Status stop;                           // a block that does not parse or follow
+  std::optional<ConnectReport> invalid;  // a block invalid before its signatures
+  size_t next = 0;
+  // Prepares the next batch: each block against the coins as the blocks
+  // before it (this batch's, and the batches' still being verified) leave them.
+  auto prepare_batch = [&](Batch& b) {
+    b.blocks.clear();
+    while (next < blocks.size() && b.blocks.size() < per_batch && stop.ok() && !invalid) {
+      Pending p;
+      stop = prepare(m, blocks[next], parent, coins, &p);
+      if (!stop.ok()) break;
+      if (!p.report.validity.valid) {
+        invalid = p.report;
+        break;
+      }
+      ++next;
+      coins.apply(p.changes);
+      parent = Parent{p.changes.hash, p.changes.height};
+      b.blocks.push_back(std::move(p));
     }
-    coins.apply(p.changes);
-    parent = Parent{p.changes.hash, p.changes.height};
-    pending.push_back(std::move(p));
-  }
-  // All of their signatures in one batch.
-  std::vector<Check> checks;
-  for (const Pending& p : pending) checks.insert(checks.end(), p.spends.checks.begin(), p.spends.checks.end());
-  std::vector<uint8_t> verdicts(checks.size(), 0);
-  const auto t0 = std::chrono::steady_clock::now();
-  if (Status s = m.verifier->verify(checks, verdicts); !s.ok()) return s;
-  const double verify_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  // Then, in order, each block decided and written; the first invalid one
-  // ends the run (the blocks after it were prepared on top of it).
-  size_t at = 0;
-  for (Pending& p : pending) {
-    const std::span<const uint8_t> mine(verdicts.data() + at, p.spends.checks.size());
-    at += p.spends.checks.size();
-    p.report.seconds.verify = checks.empty() ? 0 : verify_seconds * static_cast<double>(mine.size()) / static_cast<double>(checks.size());
-    p.report.validity = spends_validity(p.spends, judge_spends(p.spends, mine));
-    if (!p.report.validity.valid) {
+  };
+  // Waits for a batch's verdicts; decides and writes its blocks in order.
+  // False when a block was invalid (the run ends there).
+  auto finish_batch = [&](Batch& b, Status* error) {
+    *error = b.verified.get();
+    if (!error->ok()) return false;
+    size_t at = 0;
+    for (Pending& p : b.blocks) {
+      const std::span<const uint8_t> mine(b.verdicts.data() + at, p.spends.checks.size());
+      at += p.spends.checks.size();
+      p.report.seconds.verify =
+          b.checks.empty() ? 0 : b.verify_seconds * static_cast<double>(mine.size()) / static_cast<double>(b.checks.size());
+      p.report.validity = spends_validity(p.spends, judge_spends(p.spends, mine));
+      if (!p.report.validity.valid) {
+        reports->push_back(p.report);
+        return false;
+      }
+      const auto w0 = std::chrono::steady_clock::now();
+      if (Status s = m.store->connect(p.changes); !s.ok()) {
+        *error = s;
+        return false;
+      }
+      p.report.seconds.write = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
       reports->push_back(p.report);
-      return Status::Ok();
     }
-    const auto w0 = std::chrono::steady_clock::now();
-    if (Status s = m.store->connect(p.changes); !s.ok()) return s;
-    p.report.seconds.write = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
-    reports->push_back(p.report);
+    return true;
+  };
+  // Two batches in flight: one verified on another thread while the next is
+  // prepared here (coins, signature hashes), then decided and written.
+  Batch a, b;
+  Batch* current = &a;
+  Batch* upcoming = &b;
+  prepare_batch(*current);
+  current->start(*m.verifier);
+  for (;;) {
+    prepare_batch(*upcoming);
+    Status error;
+    if (!finish_batch(*current, &error)) return error;  // an invalid block (Ok) or an error; `upcoming` is dropped
+    if (upcoming->blocks.empty()) break;
+    upcoming->start(*m.verifier);
+    std::swap(current, upcoming);
   }
   if (invalid) reports->push_back(*invalid);
   return stop;
