@@ -1,6 +1,8 @@
 // EngineStats as Prometheus text (https://prometheus.io/docs/instrumenting/exposition_formats/).
 #include <array>
 #include <cstdio>
+#include <optional>
+#include <span>
 #include <string>
 
 #include "vigil/engine.hpp"
@@ -26,6 +28,25 @@ class Writer {
     char number[32];
     std::snprintf(number, sizeof number, "%.17g", value);
     out_ += prefix_ + "_" + name + labels + " " + number + "\n";
+  }
+
+  // A histogram from per-bucket counts: bucket k's upper bound le(k) (none:
+  // only +Inf bounds it), its samples valued at value(k) for the sum.
+  template <class Le, class Value>
+  void histogram(const char* name, const char* help, std::span<const uint64_t> buckets, const Le& le,
+                 const Value& value) {
+    header(name, "histogram", help);
+    uint64_t count = 0;
+    double sum = 0;
+    for (size_t k = 0; k < buckets.size(); ++k) {
+      count += buckets[k];
+      sum += static_cast<double>(buckets[k]) * value(k);
+      if (const std::optional<std::string> bound = le(k))
+        sample(std::string(name) + "_bucket", "{le=\"" + *bound + "\"}", static_cast<double>(count));
+    }
+    sample(std::string(name) + "_bucket", "{le=\"+Inf\"}", static_cast<double>(count));
+    sample(std::string(name) + "_sum", "", sum);
+    sample(std::string(name) + "_count", "", static_cast<double>(count));
   }
 
   std::string take() { return std::move(out_); }
@@ -66,21 +87,14 @@ std::string prometheus_text(const EngineStats& s, std::string_view prefix) {
   w.sample("batch_checks_bucket", "{le=\"+Inf\"}", d(s.batches));
   w.sample("batch_checks_sum", "", d(s.batched_checks));
   w.sample("batch_checks_count", "", d(s.batches));
-  // Stage times: le = 2^(k+1) us, in seconds.
+  // Stage times: le = 2^(k+1) us, in seconds; each sample counted at its
+  // bucket's middle for the (estimated) sum.
   const auto seconds_histogram = [&](const char* name, const char* help, const std::array<uint64_t, 32>& b) {
-    w.header(name, "histogram", help);
-    uint64_t count = 0;
-    double sum = 0;  // estimated: each sample at its bucket's middle
-    for (size_t k = 0; k < b.size(); ++k) {
-      count += b[k];
-      sum += static_cast<double>(b[k]) * 1.5e-6 * static_cast<double>(uint64_t{1} << k);
+    w.histogram(name, help, b, [](size_t k) {
       char le[32];
       std::snprintf(le, sizeof le, "%.6g", 1e-6 * static_cast<double>(uint64_t{2} << k));
-      w.sample(std::string(name) + "_bucket", std::string("{le=\"") + le + "\"}", d(count));
-    }
-    w.sample(std::string(name) + "_bucket", "{le=\"+Inf\"}", d(count));
-    w.sample(std::string(name) + "_sum", "", sum);
-    w.sample(std::string(name) + "_count", "", d(count));
+      return std::optional<std::string>(le);
+    }, [](size_t k) { return 1.5e-6 * static_cast<double>(uint64_t{1} << k); });
   };
   seconds_histogram("queue_wait_seconds", "From a submission's acceptance to the start of its batch.", s.queue_wait_us);
   seconds_histogram("verify_seconds", "One batch's Verifier call.", s.verify_us);
@@ -95,19 +109,12 @@ std::string prometheus_text(const EngineStats& s, std::string_view prefix) {
                                                      {"awaiting_delivery", s.batches_awaiting_delivery}};
   for (const auto& [stage, count] : stages) w.sample("stage_batches", std::string("{stage=\"") + stage + "\"}", d(count));
   w.metric("queued_submissions", "gauge", "Accepted submissions not yet in a batch.", d(s.queued_submissions));
-  // Queue depths as each batch found them: le = k batches ahead of it.
+  // Queue depths as each batch found them: le = k batches ahead of it; the
+  // last bucket is "k or more" (only +Inf bounds it, its samples summed at k).
   const auto depth_histogram = [&](const char* name, const char* help, const std::array<uint64_t, 16>& b) {
-    w.header(name, "histogram", help);
-    uint64_t count = 0;
-    double sum = 0;  // exact but for the last bucket, counted at its lower bound
-    for (size_t k = 0; k < b.size(); ++k) {
-      count += b[k];
-      sum += static_cast<double>(b[k] * k);
-      if (k + 1 < b.size()) w.sample(std::string(name) + "_bucket", "{le=\"" + std::to_string(k) + "\"}", d(count));
-    }
-    w.sample(std::string(name) + "_bucket", "{le=\"+Inf\"}", d(count));
-    w.sample(std::string(name) + "_sum", "", sum);
-    w.sample(std::string(name) + "_count", "", d(count));
+    w.histogram(name, help, b, [&](size_t k) {
+      return k + 1 < b.size() ? std::optional<std::string>(std::to_string(k)) : std::nullopt;
+    }, [](size_t k) { return static_cast<double>(k); });
   };
   depth_histogram("verify_queue_depth", "Batches awaiting or in verification ahead of each batch when it was cut.",
                   s.verify_queue_depth);

@@ -156,13 +156,16 @@ Status index_file(const std::string& path, size_t file, std::vector<Located>* ou
   return Status::Ok();
 }
 
-// The bytes of a located block.
-Status load(const std::vector<std::string>& paths, const Located& l, Bytes* out) {
+// The bytes of a located block; the framed files stay open between blocks.
+Status load(const std::vector<std::string>& paths, std::vector<std::ifstream>& files, const Located& l, Bytes* out) {
   if (!l.bytes.empty()) {
     *out = l.bytes;
     return Status::Ok();
   }
-  std::ifstream in(paths[l.file], std::ios::binary);
+  if (files.size() < paths.size()) files.resize(paths.size());
+  std::ifstream& in = files[l.file];
+  if (!in.is_open()) in.open(paths[l.file], std::ios::binary);
+  in.clear();
   out->resize(l.size);
   in.seekg(static_cast<std::streamoff>(l.offset));
   in.read(reinterpret_cast<char*>(out->data()), l.size);
@@ -296,12 +299,14 @@ int run_replay(const ReplayOptions& o) {
   // together), each while it prepares the next.
   // Four verification batches per call: one verified while the next is prepared.
   const size_t group = 4 * std::max<uint32_t>(1, o.batch_blocks);
+  std::vector<std::ifstream> open_files;
   for (size_t h = next; h < path.size() && !failed;) {
     std::vector<Bytes> bytes;
     size_t total = 0;
     for (; h < path.size() && bytes.size() < group && total < (size_t{256} << 20); ++h) {
       bytes.emplace_back();
-      if (Status s = load(o.inputs, records[index[path[h]].record], &bytes.back()); !s.ok()) return error(s.message());
+      if (Status s = load(o.inputs, open_files, records[index[path[h]].record], &bytes.back()); !s.ok())
+        return error(s.message());
       total += bytes.back().size();
     }
     std::vector<ByteView> views(bytes.begin(), bytes.end());

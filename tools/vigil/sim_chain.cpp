@@ -224,7 +224,7 @@ Status Chain::run(SimResult* result) {
       "71967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4cef38c4f35504e51ec112de5c384df7ba0b8d578a4c702b6bf11d"
       "5fac00000000";
   Bytes genesis;
-  for (const char* p = kGenesis; *p; p += 2) genesis.push_back(static_cast<uint8_t>(std::stoi(std::string(p, 2), nullptr, 16)));
+  if (!from_hex(kGenesis, genesis)) return Status::Internal("sim: bad genesis hex");
   const uint32_t fields[3] = {1296688602, 0x207fffff, 2};
   for (int f = 0; f < 3; ++f)
     for (int i = 0; i < 4; ++i) genesis[68 + 4 * f + i] = static_cast<uint8_t>(fields[f] >> (8 * i));
