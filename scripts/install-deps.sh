@@ -8,7 +8,7 @@ packages=(
   cmake ninja-build g++ pkg-config python3
   libssl-dev libsecp256k1-dev libsodium-dev zlib1g-dev
   libboost-dev libtbb-dev librocksdb-dev bzip2
-  clang  # the libFuzzer targets (scripts/fuzz.sh)
+  clang libclang-rt-14-dev  # the libFuzzer targets (scripts/fuzz.sh); the fuzzer runtime is only a Recommends of clang
   gnuplot-nox  # the plots of vigil bench
   libgtest-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
