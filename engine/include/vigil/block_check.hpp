@@ -62,4 +62,28 @@ Validity check_transaction(const Transaction& tx);
 Validity check_block(ByteView block, const ParsedBlock& parsed, const std::vector<Transaction>& txs,
                      const BlockHashes& hashes, const CheckBlockOptions& options = {});
 
+// ---- rules that need the block's place in the chain (ContextualCheckBlock*) --
+
+// BIP34: the script the coinbase's scriptSig must begin with at `height`
+// (Bitcoin Core's CScript() << height: OP_0, OP_1 .. OP_16, or a minimal
+// number push).
+Bytes bip34_height_script(uint32_t height);
+
+// Which soft-fork rules apply to a block (vigil/consensus.hpp decides them
+// from the chain parameters).
+struct BlockRules {
+  bool bip34 = false, bip66 = false, bip65 = false, csv = false;
+};
+
+// ContextualCheckBlockHeader's version rule and ContextualCheckBlock's
+// finality and BIP34 rules: "bad-version(0x...)", "bad-txns-nonfinal",
+// "bad-cb-height". `parent_mtp` is the median time past of the parent
+// (BIP113's lock-time cutoff once CSV is active; the block's time before).
+Validity check_block_context(const ParsedBlock& parsed, const std::vector<Transaction>& txs, uint32_t height,
+                             uint32_t parent_mtp, const BlockRules& rules);
+
+// IsFinalTx: a lock time below the height (or the cutoff time), or every
+// input's sequence final.
+bool is_final_tx(const Transaction& tx, uint32_t height, int64_t cutoff_time);
+
 }  // namespace vigil

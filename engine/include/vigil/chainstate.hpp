@@ -4,9 +4,14 @@
 // ConnectBlock: inputs present and unspent, coinbase maturity, amounts, the
 // coinbase's claim, BIP30) and the signatures of every standard spend, all
 // of them in one batch through the Verifier (on the GPU when it has one).
-// Still missing: BIP34 heights, timestamps and difficulty (the consensus
-// modules' work), BIP66/BIP65/CSV and scripts outside the standard forms
-// (counted "not verified").
+// Each block is judged by the consensus module and the Bitcoin rule set
+// that the chain parameters schedule for its height (vigil/consensus.hpp):
+// the module's header rules (proof of work, difficulty, timestamps), the
+// rule set's (bad-version, BIP34's coinbase height, lock-time finality with
+// BIP113, BIP68 sequence locks, segwit, taproot, BIP66's strict DER), and
+// the module's own signature work in the same batch as the block's.
+// Still missing: scripts outside the standard forms (counted "not
+// verified"), and the rules that need a clock ("time-too-new").
 #pragma once
 
 #include <cstdint>
@@ -16,6 +21,7 @@
 #include <vector>
 
 #include "vigil/block_check.hpp"
+#include "vigil/consensus.hpp"
 #include "vigil/hasher.hpp"
 #include "vigil/utxo_store.hpp"
 #include "vigil/verifier.hpp"
@@ -24,11 +30,27 @@ namespace vigil {
 
 struct ChainStateOptions {
   UtxoStoreOptions store;
-  Network network = Network::kMainnet;  // proof-of-work limit, subsidy halving interval
-  bool check_pow = true;
+  // The chain's consensus: its modules, their schedule and the rule set.
+  // Left without modules, it is ChainParams::ForNetwork(network) with
+  // coinbase_maturity below.
+  ChainParams params;
+  Network network = Network::kMainnet;  // used only when params has no modules
   // Blocks before a coinbase output may be spent (Bitcoin: 100). Test chains
-  // change it: btcd's reorganisation test data is built with 1.
+  // change it: btcd's reorganisation test data is built with 1. Used only
+  // when params has no modules (else params.coinbase_maturity).
   uint32_t coinbase_maturity = 100;
+  // Where the schedule's modules are found; null: the built-in ones, plus
+  // the plugins params names.
+  std::shared_ptr<ModuleRegistry> modules;
+  // false: proof-of-work rules (high-hash, bad-diffbits) are skipped, for
+  // tests of the other rules on blocks that are not mined.
+  bool check_pow = true;
+  // The schedule is stored with the chain. When the configured one changes
+  // an activation at or below the tip, Open fails (FailedPrecondition,
+  // naming the height to rewind to) unless this is set: then it first
+  // disconnects down to that height (final blocks included: the operator
+  // asked for it).
+  bool rewind_on_schedule_change = false;
   // connect_blocks verifies the signatures of this many blocks in one batch,
   // on another thread, while it prepares the next batch.
   uint32_t verify_batch_blocks = 16;
@@ -43,6 +65,7 @@ struct ConnectReport {
   uint64_t checks = 0;        // signature checks in the batch
   uint64_t signatures = 0;
   uint64_t not_verified = 0;  // inputs of no standard form
+  std::string module;         // the module that judged it ("pow/v1")
   // Where the time went, in seconds: parsing; txids, Merkle roots and the
   // context-free rules; the coins (lookups and ConnectBlock's amount
   // rules); the signature hashes; the signature batch; the database write.
@@ -68,6 +91,12 @@ class ChainState {
 
   std::optional<ChainTip> tip() const;
   UtxoStore& store();
+  const ChainParams& params() const;
+  // The highest connected block judged by a module whose blocks are final
+  // (bft): nothing at or below it is ever disconnected. nullopt: none.
+  std::optional<uint32_t> final_height() const;
+  // The connected chain's headers (index = height).
+  const std::vector<HeaderEntry>& headers() const;
 
   // Validates `block` as the tip's child (with an empty store: as the genesis
   // block, whose outputs are unspendable as in Bitcoin Core) and, when it is
@@ -88,7 +117,8 @@ class ChainState {
   // follow) comes after the blocks before it have been handled the same way.
   Status connect_blocks(std::span<const ByteView> blocks, std::vector<ConnectReport>* reports);
 
-  // Undoes the tip (a reorganisation's first step).
+  // Undoes the tip (a reorganisation's first step). FailedPrecondition for
+  // a final block.
   Status disconnect_tip();
 
  private:

@@ -47,6 +47,7 @@ struct InputSpend {
   uint32_t tx = 0, input = 0;
   SpendForm form = SpendForm::kUnknown;
   std::string note;          // why not verified, or why invalid before any signature check
+  bool unconstrained = false;  // no signature rule applies yet (a witness program before segwit, P2TR before taproot)
   bool invalid = false;      // the form's own rules fail (a key that does not hash to the program, ...)
   // Checks [first_check, first_check + check_count()). CHECKMULTISIG's
   // ordered matching can only ever try signature i against keys i ..
@@ -60,18 +61,27 @@ struct InputSpend {
   uint32_t check_count() const { return signatures * band(); }
 };
 
+// Which script rules are in force (vigil/consensus.hpp's rule sets).
+struct SpendRules {
+  bool segwit = true;       // false: witness programs carry no signature rules (anyone can spend)
+  bool taproot = true;      // false: P2TR outputs carry no signature rules
+  bool strict_der = false;  // BIP66: ECDSA signatures must be strict DER (Scheme::kEcdsa, else kEcdsaBitcoin)
+};
+
 struct BlockSpends {
   std::vector<InputSpend> inputs;  // every input of every non-coinbase transaction, in order
   std::vector<Check> checks;       // the batch; views into `digests` and the block
   std::vector<Hash256> digests;    // the signature hashes the checks sign
   uint64_t signatures = 0;         // signatures in the verified forms
   uint64_t not_verified = 0;       // inputs of unknown form
+  uint64_t unconstrained = 0;      // inputs whose output has no signature rule yet (before segwit/taproot)
 };
 
 // Collects the signature work of a block. `prevouts` may be null: then only
 // forms whose script code the spend itself reveals (P2PKH, P2SH multisig)
 // are verified and the others are not verified.
-BlockSpends collect_block_spends(const std::vector<Transaction>& txs, const PrevoutLookup& prevouts);
+BlockSpends collect_block_spends(const std::vector<Transaction>& txs, const PrevoutLookup& prevouts,
+                                 const SpendRules& rules = {});
 
 // Per input, from the batch's verdicts (verdicts[i] for checks[i]): true
 // when its signatures satisfy it, as CHECKSIG / CHECKMULTISIG would.

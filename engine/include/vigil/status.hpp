@@ -19,6 +19,9 @@ class [[nodiscard]] Status {
     kCorruption = 4,       // stored or supplied data is not what it claims to be
     kDeviceError = 5,      // a GPU failed or is absent
     kInternal = 6,         // a bug: an invariant did not hold
+    // 7 is the C API's VIGIL_OUT_OF_MEMORY.
+    kNotFound = 8,         // what was named does not exist (a module, a key)
+    kFailedPrecondition = 9,  // the state forbids it (a schedule change behind the tip, a plugin's ABI)
   };
 
   Status() = default;  // OK
@@ -29,6 +32,8 @@ class [[nodiscard]] Status {
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
   static Status DeviceError(std::string msg) { return {Code::kDeviceError, std::move(msg)}; }
   static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
+  static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
+  static Status FailedPrecondition(std::string msg) { return {Code::kFailedPrecondition, std::move(msg)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -45,6 +45,17 @@ struct BlockChanges {
   uint32_t height = 0;
   std::vector<std::pair<OutPoint, Coin>> created;
   std::vector<std::pair<OutPoint, Coin>> spent;  // the coins as they were
+  // The block's 80-byte header and its consensus module's state after it:
+  // the context the next block is judged in (difficulty, timestamps,
+  // validator sets). Stored by height with the block, removed with it.
+  Bytes header;
+  Bytes module_state;
+};
+
+// One connected block's header and module state (UtxoStore::read_headers).
+struct StoredHeader {
+  Bytes header;
+  Bytes module_state;
 };
 
 struct UtxoStoreOptions {
@@ -76,6 +87,15 @@ class UtxoStore {
 
   // Undoes the tip from its undo record; `undone` (if given) receives it.
   Status disconnect_tip(BlockChanges* undone = nullptr);
+
+  // The headers and module states of heights 0 .. tip, in order; Corruption
+  // when one is missing (a store written before they were kept).
+  Status read_headers(std::vector<StoredHeader>* out) const;
+
+  // Small named records kept beside the chain (the activation schedule).
+  // get: nullopt when absent. put: one synced write.
+  Status get_meta(const std::string& name, std::optional<std::string>* out) const;
+  Status put_meta(const std::string& name, const std::string& value);
 
   // The digest recomputed from every coin (a full scan), for checks.
   Status recompute_digest(Hash256* digest, uint64_t* coins) const;

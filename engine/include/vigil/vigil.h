@@ -45,7 +45,9 @@ typedef enum vigil_status {
   VIGIL_CORRUPTION = 4,
   VIGIL_DEVICE_ERROR = 5,     /* a GPU failed or is absent */
   VIGIL_INTERNAL = 6,         /* a bug */
-  VIGIL_OUT_OF_MEMORY = 7
+  VIGIL_OUT_OF_MEMORY = 7,
+  VIGIL_NOT_FOUND = 8,
+  VIGIL_FAILED_PRECONDITION = 9
 } vigil_status;
 
 /* "ok", "invalid argument", ...: static storage. */

@@ -4,6 +4,7 @@
 #include "vigil/block_check.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
 #include "bitcoin/script.hpp"
@@ -163,6 +164,52 @@ Validity check_block(ByteView block, const ParsedBlock& parsed, const std::vecto
   const uint64_t block_weight = base_size * 3 + block.size();
   if (block_weight > kMaxBlockWeight)
     return Validity::Invalid("bad-blk-weight", "weight " + std::to_string(block_weight));
+  return Validity::Valid();
+}
+
+}  // namespace vigil
+
+namespace vigil {
+
+Bytes bip34_height_script(uint32_t height) {
+  if (height == 0) return {0x00};
+  if (height <= 16) return {static_cast<uint8_t>(0x50 + height)};
+  Bytes num;  // CScriptNum: little-endian, a sign byte when the top bit is set
+  for (uint32_t v = height; v; v >>= 8) num.push_back(static_cast<uint8_t>(v));
+  if (num.back() & 0x80) num.push_back(0);
+  Bytes s{static_cast<uint8_t>(num.size())};
+  s.insert(s.end(), num.begin(), num.end());
+  return s;
+}
+
+bool is_final_tx(const Transaction& tx, uint32_t height, int64_t cutoff_time) {
+  constexpr uint32_t kLocktimeThreshold = 500'000'000;  // below: a height; from it: a time
+  if (tx.locktime == 0) return true;
+  if (static_cast<int64_t>(tx.locktime) < (tx.locktime < kLocktimeThreshold ? static_cast<int64_t>(height) : cutoff_time))
+    return true;
+  for (const TxIn& in : tx.inputs)
+    if (in.sequence != 0xffffffff) return false;
+  return true;
+}
+
+Validity check_block_context(const ParsedBlock& parsed, const std::vector<Transaction>& txs, uint32_t height,
+                             uint32_t parent_mtp, const BlockRules& rules) {
+  const int32_t version = parsed.header.version;
+  if ((version < 2 && rules.bip34) || (version < 3 && rules.bip66) || (version < 4 && rules.bip65)) {
+    char reason[32];
+    std::snprintf(reason, sizeof reason, "bad-version(0x%08x)", static_cast<uint32_t>(version));
+    return Validity::Invalid(reason, "rejected nVersion block");
+  }
+  const int64_t cutoff = rules.csv ? parent_mtp : parsed.header.time;
+  for (size_t t = 0; t < txs.size(); ++t)
+    if (!is_final_tx(txs[t], height, cutoff))
+      return Validity::Invalid("bad-txns-nonfinal", "non-final transaction " + std::to_string(t));
+  if (rules.bip34 && !txs.empty() && !txs[0].inputs.empty()) {
+    const Bytes expect = bip34_height_script(height);
+    const ByteView sig = txs[0].inputs[0].script_sig;
+    if (sig.size() < expect.size() || !std::equal(expect.begin(), expect.end(), sig.begin()))
+      return Validity::Invalid("bad-cb-height", "block height mismatch in coinbase");
+  }
   return Validity::Valid();
 }
 

@@ -59,6 +59,12 @@ bool is_p2pk(ByteView s) {
 bool is_p2wpkh(ByteView s) { return s.size() == 22 && s[0] == 0x00 && s[1] == 20; }
 bool is_p2wsh(ByteView s) { return s.size() == 34 && s[0] == 0x00 && s[1] == 32; }
 bool is_p2tr(ByteView s) { return s.size() == 34 && s[0] == bitcoin::OP_1 && s[1] == 32; }
+// BIP141: a version opcode (OP_0, OP_1 .. OP_16) and one push of 2 to 40 bytes.
+bool is_witness_program(ByteView s) {
+  if (s.size() < 4 || s.size() > 42) return false;
+  if (s[0] != 0x00 && (s[0] < 0x51 || s[0] > 0x60)) return false;
+  return s[1] + 2u == s.size();
+}
 
 Bytes p2pkh_script(ByteView key_hash) {
   Bytes s = {bitcoin::OP_DUP, bitcoin::OP_HASH160, 20};
@@ -83,7 +89,8 @@ struct SighashContext {
 
 class Collector {
  public:
-  Collector(const std::vector<Transaction>& txs, const PrevoutLookup& prevouts) : txs_(txs), prevouts_(prevouts) {}
+  Collector(const std::vector<Transaction>& txs, const PrevoutLookup& prevouts, const SpendRules& rules)
+      : txs_(txs), prevouts_(prevouts), rules_(rules) {}
 
   BlockSpends run() {
     for (size_t t = 1; t < txs_.size(); ++t) collect_tx(static_cast<uint32_t>(t));
@@ -117,6 +124,12 @@ class Collector {
       };
       if (!p) {
         from_spend_alone(tx, in, i, &s);
+      } else if (!rules_.segwit && is_witness_program(p->script_pubkey)) {
+        s.note = "a witness program before segwit: no signature rule";
+        s.unconstrained = true;
+      } else if (!rules_.taproot && is_p2tr(p->script_pubkey)) {
+        s.note = "P2TR before taproot: no signature rule";
+        s.unconstrained = true;
       } else if (is_p2tr(p->script_pubkey)) {
         if (!all_known) {
           s.note = "P2TR: the outputs spent by the other inputs are unknown";
@@ -130,7 +143,11 @@ class Collector {
       } else {
         from_prevout(tx, in, i, *p, v0_hashes, &s);
       }
-      if (s.form == SpendForm::kUnknown && !s.invalid) ++out_.not_verified;
+      if (s.unconstrained) {
+        ++out_.unconstrained;
+      } else if (s.form == SpendForm::kUnknown && !s.invalid) {
+        ++out_.not_verified;
+      }
       out_.inputs.push_back(std::move(s));
     }
   }
@@ -188,6 +205,11 @@ class Collector {
       if (!push_only || items.empty()) return fail(s, "P2SH: scriptSig is not push-only");
       const ByteView redeem = items.back();
       if (!hash160_is(redeem, spk.subspan(2, 20))) return fail(s, "P2SH: the redeem script does not hash to the output's");
+      if (!rules_.segwit && is_witness_program(redeem)) {
+        s->note = "P2SH-wrapped witness program before segwit: no signature rule";
+        s->unconstrained = true;
+        return;
+      }
       if (is_p2wpkh(redeem) || is_p2wsh(redeem)) {
         if (items.size() != 1) return fail(s, "P2SH-wrapped witness program: scriptSig is not one push");
         return witness_program(tx, in, i, redeem, p.amount, v0_hashes(), true, s);
@@ -287,7 +309,8 @@ class Collector {
         digest = push_digest(Hash256{});  // an empty signature fails in the verifier (no DER)
       }
       const size_t i = static_cast<size_t>(&sig - sigs.data());
-      for (size_t j = i; j < i + s->band(); ++j) add_check(Scheme::kEcdsaBitcoin, keys[j], der, digest);
+      const Scheme scheme = rules_.strict_der ? Scheme::kEcdsa : Scheme::kEcdsaBitcoin;
+      for (size_t j = i; j < i + s->band(); ++j) add_check(scheme, keys[j], der, digest);
     }
     out_.signatures += sigs.size();
   }
@@ -312,6 +335,7 @@ class Collector {
 
   const std::vector<Transaction>& txs_;
   const PrevoutLookup& prevouts_;
+  const SpendRules rules_;
   BlockSpends out_;
   std::vector<uint32_t> digest_of_;  // per check
 };
@@ -334,8 +358,8 @@ std::string_view spend_form_name(SpendForm form) {
   return "unknown";
 }
 
-BlockSpends collect_block_spends(const std::vector<Transaction>& txs, const PrevoutLookup& prevouts) {
-  return Collector(txs, prevouts).run();
+BlockSpends collect_block_spends(const std::vector<Transaction>& txs, const PrevoutLookup& prevouts, const SpendRules& rules) {
+  return Collector(txs, prevouts, rules).run();
 }
 
 std::vector<bool> judge_spends(const BlockSpends& spends, std::span<const uint8_t> verdicts) {

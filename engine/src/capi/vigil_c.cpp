@@ -36,6 +36,8 @@ static_assert(alignof(vigil_parsed_key) >= alignof(vigil::ParsedPublicKey));
 static_assert(static_cast<int>(vigil::Scheme::kEd25519) == VIGIL_SCHEME_ED25519);
 static_assert(static_cast<int>(vigil::Scheme::kEd25519Strict) == VIGIL_SCHEME_ED25519_STRICT);
 static_assert(static_cast<int>(vigil::Status::Code::kInternal) == VIGIL_INTERNAL);
+static_assert(static_cast<int>(vigil::Status::Code::kNotFound) == VIGIL_NOT_FOUND);
+static_assert(static_cast<int>(vigil::Status::Code::kFailedPrecondition) == VIGIL_FAILED_PRECONDITION);
 
 thread_local std::string last_error;
 
@@ -208,6 +210,8 @@ const char* vigil_status_name(vigil_status status) {
     case VIGIL_CORRUPTION: return "corruption";
     case VIGIL_DEVICE_ERROR: return "device error";
     case VIGIL_INTERNAL: return "internal error";
+    case VIGIL_NOT_FOUND: return "not found";
+    case VIGIL_FAILED_PRECONDITION: return "failed precondition";
     case VIGIL_OUT_OF_MEMORY: return "out of memory";
   }
   return "unknown status";

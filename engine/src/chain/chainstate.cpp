@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "vigil/hash.hpp"
 #include "vigil/spends.hpp"
 
 namespace vigil {
@@ -30,13 +31,107 @@ int64_t block_subsidy(uint32_t height, Network network) {
 
 struct ChainState::Impl {
   ChainStateOptions options;
+  ChainParams params;
   Verifier* verifier;
   Hasher* hasher;
   std::unique_ptr<UtxoStore> store;
+  std::shared_ptr<ModuleRegistry> registry;
+  std::vector<std::shared_ptr<const ConsensusModule>> modules;  // one per params.modules entry
+  // The connected chain's headers and module states by height; during
+  // connect_blocks also the blocks prepared but not yet written.
+  std::vector<HeaderEntry> headers;
+  std::vector<Bytes> states;
+
+  void trim_to_store() {
+    const std::optional<ChainTip> t = store->tip();
+    const size_t n = t ? size_t{t->height} + 1 : 0;
+    headers.resize(n);
+    states.resize(n);
+  }
+  size_t module_index(uint32_t height) const {
+    size_t at = 0;
+    for (size_t i = 0; i < params.modules.size(); ++i)
+      if (params.modules[i].height <= height) at = i;
+    return at;
+  }
 };
+
+namespace {
+
+// Blocks 0 .. size-1 of the chain state's headers: the branch a block at
+// height `size` extends.
+class HeaderPrefix final : public ChainHistory {
+ public:
+  HeaderPrefix(const std::vector<HeaderEntry>& headers, uint32_t size) : headers_(headers), size_(size) {}
+  uint32_t size() const override { return size_; }
+  const HeaderEntry& at(uint32_t height) const override { return headers_[height]; }
+
+ private:
+  const std::vector<HeaderEntry>& headers_;
+  uint32_t size_;
+};
+
+}  // namespace
 
 ChainState::ChainState(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ChainState::~ChainState() = default;
+
+namespace {
+
+constexpr const char* kScheduleRecord = "schedule";
+
+// Loads the stored headers and module states into `m`.
+Status load_headers(ChainState::Impl& m) {
+  std::vector<StoredHeader> stored;
+  if (Status s = m.store->read_headers(&stored); !s.ok()) return s;
+  m.headers.clear();
+  m.states.clear();
+  for (StoredHeader& h : stored) {
+    HeaderEntry e;
+    if (Status s = parse_block_header(ByteView(h.header.data(), h.header.size()), &e.header); !s.ok())
+      return Status::Corruption("UTXO store: a stored header: " + s.message());
+    e.hash = sha256d(ByteView(h.header.data(), h.header.size()));
+    m.headers.push_back(e);
+    m.states.push_back(std::move(h.module_state));
+  }
+  return Status::Ok();
+}
+
+Status disconnect(ChainState::Impl& m, bool allow_final) {
+  const std::optional<ChainTip> t = m.store->tip();
+  if (!t) return Status::InvalidArgument("disconnect: the chain is empty");
+  if (!allow_final && m.modules[m.module_index(t->height)]->final_when_connected())
+    return Status::FailedPrecondition("block " + to_display_hex(t->hash) + " at height " + std::to_string(t->height) +
+                                      " is final (" + m.params.module_at(t->height).module.str() + "): it is never disconnected");
+  if (Status s = m.store->disconnect_tip(); !s.ok()) return s;
+  m.trim_to_store();
+  return Status::Ok();
+}
+
+// Compares the stored schedule with the configured one; rewinds or refuses.
+Status reconcile_schedule(ChainState::Impl& m) {
+  std::optional<std::string> stored_json;
+  if (Status s = m.store->get_meta(kScheduleRecord, &stored_json); !s.ok()) return s;
+  const std::string configured_json = m.params.ToJson();
+  if (stored_json && *stored_json == configured_json) return Status::Ok();
+  if (stored_json && m.store->tip()) {
+    ChainParams stored;
+    if (Status s = ChainParams::FromJson(*stored_json, "", &stored); !s.ok())
+      return Status::Corruption("the stored schedule does not parse: " + s.message());
+    uint32_t first_changed = 0;
+    const Status cmp = compare_schedules(stored, m.params, m.store->tip()->height, &first_changed);
+    if (!cmp.ok()) {
+      if (!m.options.rewind_on_schedule_change) return cmp;
+      while (const std::optional<ChainTip> t = m.store->tip()) {
+        if (t->height < first_changed) break;
+        if (Status s = disconnect(m, /*allow_final=*/true); !s.ok()) return s;
+      }
+    }
+  }
+  return m.store->put_meta(kScheduleRecord, configured_json);
+}
+
+}  // namespace
 
 Status ChainState::Open(const ChainStateOptions& options, Verifier* verifier, Hasher* hasher,
                         std::unique_ptr<ChainState>* out) {
@@ -45,14 +140,46 @@ Status ChainState::Open(const ChainStateOptions& options, Verifier* verifier, Ha
   impl->options = options;
   impl->verifier = verifier;
   impl->hasher = hasher;
+  impl->params = options.params;
+  if (impl->params.modules.empty()) {
+    impl->params = ChainParams::ForNetwork(options.network);
+    impl->params.coinbase_maturity = options.coinbase_maturity;
+  }
+  if (Status s = impl->params.validate(); !s.ok()) return s;
+  impl->registry = options.modules ? options.modules : ModuleRegistry::WithBuiltins();
+  if (Status s = impl->registry->resolve(impl->params); !s.ok()) return s;
+  for (const ModuleActivation& a : impl->params.modules) {
+    std::shared_ptr<const ConsensusModule> mod;
+    if (Status s = impl->registry->find(a.module, &mod); !s.ok()) return s;
+    impl->modules.push_back(std::move(mod));
+  }
   if (Status s = UtxoStore::Open(options.store, &impl->store); !s.ok()) return s;
+  if (Status s = load_headers(*impl); !s.ok()) return s;
+  if (Status s = reconcile_schedule(*impl); !s.ok()) return s;
   out->reset(new ChainState(std::move(impl)));
   return Status::Ok();
 }
 
 std::optional<ChainTip> ChainState::tip() const { return impl_->store->tip(); }
 UtxoStore& ChainState::store() { return *impl_->store; }
-Status ChainState::disconnect_tip() { return impl_->store->disconnect_tip(); }
+const ChainParams& ChainState::params() const { return impl_->params; }
+const std::vector<HeaderEntry>& ChainState::headers() const { return impl_->headers; }
+Status ChainState::disconnect_tip() { return disconnect(*impl_, /*allow_final=*/false); }
+
+std::optional<uint32_t> ChainState::final_height() const {
+  const std::optional<ChainTip> t = impl_->store->tip();
+  if (!t) return std::nullopt;
+  // The highest height at or below the tip whose module makes blocks final.
+  for (size_t i = impl_->params.modules.size(); i-- > 0;) {
+    const uint32_t from = impl_->params.modules[i].height;
+    if (from > t->height) continue;
+    if (impl_->modules[i]->final_when_connected()) {
+      const uint32_t until = i + 1 < impl_->params.modules.size() ? impl_->params.modules[i + 1].height - 1 : t->height;
+      return std::min(until, t->height);
+    }
+  }
+  return std::nullopt;
+}
 
 namespace {
 
@@ -94,8 +221,49 @@ struct Pending {
   // Every coin it spends: the checks' keys of P2PK, bare multisig and P2TR
   // spends are views into these scripts (a map's nodes stay put when it moves).
   std::map<OutPoint, Prevout> prevouts;
+  BlockHashes hashes;
+  size_t module = 0;                  // index into the chain's modules
+  std::unique_ptr<ModuleWork> work;   // the module's signature checks
   ConnectReport report;
 };
+
+BlockContext context_for(const ChainState::Impl& m, const HeaderPrefix& history, uint32_t height) {
+  BlockContext ctx;
+  ctx.height = height;
+  ctx.chain = &history;
+  ctx.params = &m.params;
+  ctx.rules = m.params.rules_at(height);
+  ctx.module_since = m.params.module_at(height).height;
+  if (height > ctx.module_since) ctx.module_state = ByteView(m.states[height - 1].data(), m.states[height - 1].size());
+  ctx.check_pow = m.options.check_pow;
+  return ctx;
+}
+
+// BIP68 (CalculateSequenceLocks + EvaluateSequenceLocks): each input whose
+// sequence does not disable it locks the transaction until its coin is
+// that many blocks old, or that many 512-second units old by median time
+// past. `coin_heights[i]` is the height of the block that created input i's coin.
+bool sequence_locks_met(const Transaction& tx, const std::vector<uint32_t>& coin_heights, const ChainHistory& history,
+                        uint32_t height) {
+  if (tx.version < 2 || height == 0) return true;
+  constexpr uint32_t kDisable = 1u << 31, kTypeFlag = 1u << 22, kMask = 0xffff;
+  int64_t min_height = -1, min_time = -1;
+  for (size_t i = 0; i < tx.inputs.size(); ++i) {
+    const uint32_t seq = tx.inputs[i].sequence;
+    if (seq & kDisable) continue;
+    const uint32_t coin_height = coin_heights[i];
+    if (seq & kTypeFlag) {
+      // The median time past of the block before the coin's.
+      const uint32_t before = coin_height > 0 ? coin_height - 1 : 0;
+      const int64_t coin_time = median_time_past(history, std::min(before, height - 1));
+      min_time = std::max(min_time, coin_time + (int64_t{seq & kMask} << 9) - 1);
+    } else {
+      min_height = std::max(min_height, int64_t{coin_height} + (seq & kMask) - 1);
+    }
+  }
+  const int64_t parent_mtp = height > 0 ? median_time_past(history, height - 1) : 0;
+  return min_height < int64_t{height} && min_time < parent_mtp;
+}
 
 // Parses `block` as the child of `parent` (none: the genesis block), runs the
 // context-free and coin rules against `coins`, and collects its signature
@@ -126,16 +294,35 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
   report->height = height;
   lap(report->seconds.parse);
 
+  // The module's header rules (proof of work, difficulty, timestamps),
+  // then Bitcoin's: the rule set scheduled for this height.
+  const HeaderPrefix history(m.headers, height);
+  const BlockContext ctx = context_for(m, history, height);
+  p->module = m.module_index(height);
+  const ConsensusModule& module = *m.modules[p->module];
+  report->module = m.params.module_at(height).module.str();
+  report->validity = module.check_header(parsed.header, parsed.hash, ctx);
+  if (report->validity.valid) report->validity = module.check_header_context(parsed.header, ctx);
+  if (!report->validity.valid) return Status::Ok();
+
   // Context-free rules.
   std::vector<BlockHashes> hashes(1);
   if (Status s = m.hasher->block_hashes({&block, 1}, {&parsed, 1}, hashes); !s.ok()) return s;
+  p->hashes = std::move(hashes[0]);
   CheckBlockOptions check;
-  check.network = m.options.network;
-  check.check_pow = m.options.check_pow;
-  report->validity = check_block(block, parsed, txs, hashes[0], check);
+  check.network = m.params.network;
+  check.check_pow = false;  // the module's
+  check.segwit = ctx.rules.active(Rule::kSegwit);
+  report->validity = check_block(block, parsed, txs, p->hashes, check);
+  if (report->validity.valid) {
+    const BlockRules rules{ctx.rules.active(Rule::kBip34), ctx.rules.active(Rule::kBip66), ctx.rules.active(Rule::kBip65),
+                           ctx.rules.active(Rule::kCsv)};
+    const uint32_t parent_mtp = height > 0 ? median_time_past(history, height - 1) : 0;
+    report->validity = check_block_context(parsed, txs, height, parent_mtp, rules);
+  }
   lap(report->seconds.rules);
   if (!report->validity.valid) return Status::Ok();
-  const std::vector<Hash256>& txids = hashes[0].txids;
+  const std::vector<Hash256>& txids = p->hashes.txids;
 
   // The coins this block spends, from the store or from its own earlier
   // transactions; what it creates; ConnectBlock's amount rules.
@@ -156,6 +343,7 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
     const Transaction& tx = txs[t];
     if (t > 0) {
       int64_t value_in = 0;
+      std::vector<uint32_t> coin_heights(tx.inputs.size());
       for (size_t i = 0; i < tx.inputs.size(); ++i) {
         const OutPoint& p = tx.inputs[i].prevout;
         // A coin created earlier in this block, or one from the store not
@@ -168,8 +356,9 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
           if (Status s = coins.get(p, &coin); !s.ok()) return s;
         }
         if (!coin) return invalid("bad-txns-inputs-missingorspent", "tx " + std::to_string(t) + " input " + std::to_string(i));
-        if (coin->coinbase && height - coin->height < m.options.coinbase_maturity)
+        if (coin->coinbase && height - coin->height < m.params.coinbase_maturity)
           return invalid("bad-txns-premature-spend-of-coinbase", "tx " + std::to_string(t) + " input " + std::to_string(i));
+        coin_heights[i] = coin->height;
         value_in += coin->amount;
         if (!money_range(coin->amount) || !money_range(value_in))
           return invalid("bad-txns-inputvalues-outofrange", "tx " + std::to_string(t));
@@ -182,6 +371,8 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
           changes.spent.push_back({p, *coin});
         }
       }
+      if (ctx.rules.active(Rule::kCsv) && !sequence_locks_met(tx, coin_heights, history, height))
+        return invalid("bad-txns-nonfinal", "tx " + std::to_string(t) + ": its BIP68 sequence locks are not met");
       int64_t value_out = 0;
       for (const TxOut& o : tx.outputs) value_out += o.value;  // check_transaction bounded it
       if (value_in < value_out)
@@ -208,7 +399,7 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
   for (auto& [p, coin] : view) changes.created.push_back({p, std::move(coin)});
   int64_t claimed = 0;
   for (const TxOut& o : txs[0].outputs) claimed += o.value;
-  if (claimed > block_subsidy(height, m.options.network) + fees)
+  if (claimed > block_subsidy(height, m.params.network) + fees)
     return invalid("bad-cb-amount", "coinbase pays " + std::to_string(claimed) + " > subsidy + fees");
 
   lap(report->seconds.coins);
@@ -217,8 +408,22 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
     const auto it = prevouts.find(p);
     return it == prevouts.end() ? nullptr : &it->second;
   };
-  p->spends = collect_block_spends(txs, lookup);
-  report->checks = p->spends.checks.size();
+  SpendRules spend_rules;
+  spend_rules.segwit = ctx.rules.active(Rule::kSegwit);
+  spend_rules.taproot = ctx.rules.active(Rule::kTaproot);
+  spend_rules.strict_der = ctx.rules.active(Rule::kBip66);
+  p->spends = collect_block_spends(txs, lookup, spend_rules);
+  // The module's own signature work rides in the same batch, and its state
+  // after this block is known now (the next block is prepared on it).
+  const BlockView block_view{block, &parsed, &txs, &p->hashes};
+  report->validity = module.declare_work(block_view, ctx, &p->work);
+  if (!p->work) p->work = std::make_unique<ModuleWork>();
+  Bytes state_after;
+  if (report->validity.valid) report->validity = module.next_state(block_view, ctx, *p->work, &state_after);
+  if (!report->validity.valid) return Status::Ok();
+  changes.header.assign(block.begin(), block.begin() + kBlockHeaderSize);
+  changes.module_state = std::move(state_after);
+  report->checks = p->spends.checks.size() + p->work->checks.size();
   report->signatures = p->spends.signatures;
   report->not_verified = p->spends.not_verified;
   lap(report->seconds.sighash);
@@ -247,7 +452,10 @@ struct Batch {
 
   void start(Verifier& verifier) {
     checks.clear();
-    for (const Pending& p : blocks) checks.insert(checks.end(), p.spends.checks.begin(), p.spends.checks.end());
+    for (const Pending& p : blocks) {
+      checks.insert(checks.end(), p.spends.checks.begin(), p.spends.checks.end());
+      checks.insert(checks.end(), p.work->checks.begin(), p.work->checks.end());
+    }
     verdicts.assign(checks.size(), 0);
     verified = std::async(std::launch::async, [this, &verifier] {
       const auto t0 = std::chrono::steady_clock::now();
@@ -263,6 +471,11 @@ struct Batch {
 Status ChainState::connect_blocks(std::span<const ByteView> blocks, std::vector<ConnectReport>* reports) {
   Impl& m = *impl_;
   reports->clear();
+  // Whatever happens, the headers end as the store's chain.
+  struct Trim {
+    Impl& m;
+    ~Trim() { m.trim_to_store(); }
+  } trim{m};
   CoinView coins(*m.store);
   std::optional<Parent> parent;
   if (const std::optional<ChainTip> tip = m.store->tip()) parent = Parent{tip->hash, tip->height};
@@ -285,6 +498,11 @@ Status ChainState::connect_blocks(std::span<const ByteView> blocks, std::vector<
       ++next;
       coins.apply(p.changes);
       parent = Parent{p.changes.hash, p.changes.height};
+      // The next block's context: this one's header and module state.
+      m.headers.resize(p.changes.height);
+      m.states.resize(p.changes.height);
+      m.headers.push_back(HeaderEntry{p.parsed.header, p.parsed.hash});
+      m.states.push_back(p.changes.module_state);
       b.blocks.push_back(std::move(p));
     }
   };
@@ -295,11 +513,22 @@ Status ChainState::connect_blocks(std::span<const ByteView> blocks, std::vector<
     if (!error->ok()) return false;
     size_t at = 0;
     for (Pending& p : b.blocks) {
-      const std::span<const uint8_t> mine(b.verdicts.data() + at, p.spends.checks.size());
-      at += p.spends.checks.size();
-      p.report.seconds.verify =
-          b.checks.empty() ? 0 : b.verify_seconds * static_cast<double>(mine.size()) / static_cast<double>(b.checks.size());
-      p.report.validity = spends_validity(p.spends, judge_spends(p.spends, mine));
+      const size_t n_spends = p.spends.checks.size(), n_module = p.work->checks.size();
+      const std::span<const uint8_t> spend_verdicts(b.verdicts.data() + at, n_spends);
+      const std::span<const uint8_t> module_verdicts(b.verdicts.data() + at + n_spends, n_module);
+      at += n_spends + n_module;
+      p.report.seconds.verify = b.checks.empty() ? 0
+                                                 : b.verify_seconds * static_cast<double>(n_spends + n_module) /
+                                                       static_cast<double>(b.checks.size());
+      p.report.validity = spends_validity(p.spends, judge_spends(p.spends, spend_verdicts));
+      if (p.report.validity.valid) {
+        const uint32_t height = p.changes.height;
+        const HeaderPrefix history(m.headers, height);
+        const BlockContext ctx = context_for(m, history, height);
+        const BlockView view{p.block, &p.parsed, &p.txs, &p.hashes};
+        Bytes state;
+        p.report.validity = m.modules[p.module]->judge(view, ctx, *p.work, module_verdicts, &state);
+      }
       if (!p.report.validity.valid) {
         reports->push_back(p.report);
         return false;

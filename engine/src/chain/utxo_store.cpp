@@ -2,6 +2,8 @@
 //   'c' txid index(BE)   a coin (see utxo_store.hpp for the value)
 //   'T'                  the tip: hash, height (LE), digest, coin count (LE)
 //   'u' height(BE)       the undo record of the block at that height
+//   'h' height(BE)       the block's header (80 bytes) and module state
+//   'm' name             named records (the activation schedule)
 #include "vigil/utxo_store.hpp"
 
 #include <rocksdb/db.h>
@@ -81,6 +83,12 @@ std::string tip_value(const ChainTip& t) {
 
 std::string undo_key(uint32_t height) {
   std::string k = "u";
+  put_u32be(k, height);
+  return k;
+}
+
+std::string header_key(uint32_t height) {
+  std::string k = "h";
   put_u32be(k, height);
   return k;
 }
@@ -257,6 +265,9 @@ Status UtxoStore::connect(const BlockChanges& c) {
   }
   for (const auto& [p, coin] : c.created) add_coin(batch, next, p, coin);
   batch.Put(undo_key(c.height), undo_value(c));
+  std::string h(c.header.begin(), c.header.end());
+  h.append(c.module_state.begin(), c.module_state.end());
+  batch.Put(header_key(c.height), h);
   batch.Put(kTipKey, tip_value(next));
   if (Status s = from_rocks(impl_->db->Write(impl_->write_options(), &batch), "writing a block"); !s.ok()) return s;
   impl_->tip = next;
@@ -284,6 +295,7 @@ Status UtxoStore::disconnect_tip(BlockChanges* undone) {
   }
   for (const auto& [p, coin] : c.spent) add_coin(batch, prev, p, coin);
   batch.Delete(undo_key(tip.height));
+  batch.Delete(header_key(tip.height));
   if (tip.height == 0) {
     batch.Delete(kTipKey);
   } else {
@@ -297,6 +309,45 @@ Status UtxoStore::disconnect_tip(BlockChanges* undone) {
   }
   if (undone) *undone = std::move(c);
   return Status::Ok();
+}
+
+Status UtxoStore::read_headers(std::vector<StoredHeader>* out) const {
+  out->clear();
+  if (!impl_->tip) return Status::Ok();
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek("h"); it->Valid() && it->key().starts_with("h"); it->Next()) {
+    const rocksdb::Slice k = it->key();
+    const rocksdb::Slice v = it->value();
+    uint32_t height = 0;
+    for (size_t i = 1; i < 5 && i < k.size(); ++i) height = height << 8 | static_cast<uint8_t>(k.data()[i]);
+    if (k.size() != 5 || height != out->size() || v.size() < 80)
+      return Status::Corruption("UTXO store: bad header record for height " + std::to_string(out->size()));
+    out->push_back(StoredHeader{Bytes(v.data(), v.data() + 80), Bytes(v.data() + 80, v.data() + v.size())});
+  }
+  if (Status s = from_rocks(it->status(), "reading the headers"); !s.ok()) return s;
+  if (out->size() != size_t{impl_->tip->height} + 1)
+    return Status::Corruption("UTXO store: " + std::to_string(out->size()) + " headers for a tip at height " +
+                              std::to_string(impl_->tip->height) +
+                              " (a data directory from a version that did not keep them: replay into a new one)");
+  return Status::Ok();
+}
+
+Status UtxoStore::get_meta(const std::string& name, std::optional<std::string>* out) const {
+  std::string v;
+  const rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), "m" + name, &v);
+  if (s.IsNotFound()) {
+    out->reset();
+    return Status::Ok();
+  }
+  if (!s.ok()) return from_rocks(s, "reading a record");
+  *out = std::move(v);
+  return Status::Ok();
+}
+
+Status UtxoStore::put_meta(const std::string& name, const std::string& value) {
+  rocksdb::WriteOptions w;
+  w.sync = impl_->options.sync;
+  return from_rocks(impl_->db->Put(w, "m" + name, value), "writing a record");
 }
 
 Status UtxoStore::recompute_digest(Hash256* digest, uint64_t* coins) const {

@@ -11,6 +11,8 @@ std::string_view status_code_name(Status::Code code) {
     case Status::Code::kCorruption: return "corruption";
     case Status::Code::kDeviceError: return "device error";
     case Status::Code::kInternal: return "internal error";
+    case Status::Code::kNotFound: return "not found";
+    case Status::Code::kFailedPrecondition: return "failed precondition";
   }
   return "unknown";
 }

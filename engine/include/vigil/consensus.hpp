@@ -1,0 +1,297 @@
+// Pluggable, versioned consensus modules, and the chain parameters that say
+// which module and which rule set judge each height.
+//
+// A module decides what makes a block acceptable beyond Bitcoin's
+// transaction rules: proof of work (`pow`), a signed-block challenge
+// (`signet`, BIP325), a stake-weighted commit certificate (`bft`), or a
+// plugin loaded from a shared library (vigil/consensus_plugin.h). The chain
+// state runs its steps in order for every block:
+//
+//   1. check_header          the header alone (context-free)
+//   2. check_header_context  the header against the branch it extends
+//   3. declare_work          the signature checks the block needs; they are
+//                            verified in the same batch as the block's
+//                            transaction signatures (on the GPU when there is one)
+//   4. judge                 the verdict once those checks are verified, and
+//                            the module's state after the block
+//   5. block_work / final    what the block adds to its branch's score, and
+//                            whether, once connected, it may never be reverted
+//
+// Steps 1-4 change nothing: a module is a set of pure functions of the block,
+// its branch and its parameters. The state it keeps between blocks (the bft
+// validator sets) is a byte string the chain state stores with each block and
+// hands back as the next block's context, so a candidate that turns out
+// invalid, or a branch that loses, leaves nothing behind.
+//
+// Which module judges a block, and which Bitcoin rules (BIP34 ... taproot)
+// apply, is decided from its height -- that is, from its parent: the block
+// at the activation height is the first one judged by the new rules.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/block.hpp"
+#include "vigil/block_check.hpp"
+#include "vigil/chain_work.hpp"
+#include "vigil/hasher.hpp"
+#include "vigil/status.hpp"
+#include "vigil/transaction.hpp"
+#include "vigil/verify.hpp"
+
+namespace vigil {
+
+// ---- Bitcoin's rule sets (soft forks) ---------------------------------------
+
+enum class Rule : uint8_t {
+  kBip34,    // block version >= 2, the height first in the coinbase
+  kBip66,    // version >= 3, strict DER signatures
+  kBip65,    // version >= 4 (OP_CHECKLOCKTIMEVERIFY)
+  kCsv,      // BIP68 sequence locks, BIP112, BIP113 (median time past as the lock-time cutoff)
+  kSegwit,   // BIP141/143: witness commitment, witness spends verified
+  kTaproot,  // BIP341/342: P2TR spends verified
+};
+inline constexpr Rule kAllRules[] = {Rule::kBip34, Rule::kBip66, Rule::kBip65, Rule::kCsv, Rule::kSegwit, Rule::kTaproot};
+std::string_view rule_name(Rule rule);  // "bip34", ..., "taproot"
+std::optional<Rule> rule_from_name(std::string_view name);
+
+// The rules active for one block.
+class RuleSet {
+ public:
+  bool active(Rule r) const { return (bits_ >> static_cast<unsigned>(r)) & 1; }
+  void set(Rule r, bool on = true) {
+    const uint32_t bit = uint32_t{1} << static_cast<unsigned>(r);
+    bits_ = on ? (bits_ | bit) : (bits_ & ~bit);
+  }
+  static RuleSet All() {
+    RuleSet s;
+    for (Rule r : kAllRules) s.set(r);
+    return s;
+  }
+  friend bool operator==(const RuleSet&, const RuleSet&) = default;
+
+ private:
+  uint32_t bits_ = 0;
+};
+
+// ---- chain parameters and the activation schedule ------------------------
+
+struct ModuleId {
+  std::string name;      // "pow", "signet", "bft", or a plugin's name
+  uint32_t version = 1;  // the module's spec version: what it must report
+  friend bool operator==(const ModuleId&, const ModuleId&) = default;
+  std::string str() const { return name + "/v" + std::to_string(version); }
+};
+
+// `module` judges the blocks from `height` on (until the next entry).
+struct ModuleActivation {
+  uint32_t height = 0;
+  ModuleId module;
+  friend bool operator==(const ModuleActivation&, const ModuleActivation&) = default;
+};
+
+// `rule` applies to the blocks from `height` on.
+struct RuleActivation {
+  Rule rule = Rule::kBip34;
+  uint32_t height = 0;
+  friend bool operator==(const RuleActivation&, const RuleActivation&) = default;
+};
+
+// One validator of the bft module: an Ed25519 key and its stake.
+struct Validator {
+  std::array<uint8_t, 32> public_key{};
+  uint64_t stake = 0;
+  friend bool operator==(const Validator&, const Validator&) = default;
+};
+
+struct ChainParams {
+  std::string chain_id = "regtest";     // names the chain in bft certificates
+  Network network = Network::kRegtest;  // proof-of-work limit, subsidy schedule
+  uint32_t coinbase_maturity = 100;
+  std::vector<ModuleActivation> modules;  // by height, the first at height 0
+  std::vector<RuleActivation> rules;      // a rule not listed never applies
+
+  // pow
+  bool pow_no_retarget = false;           // regtest: the difficulty never changes
+  bool pow_allow_min_difficulty = false;  // testnet: a block 20 minutes late may use the limit
+  int64_t pow_target_spacing = 600;       // seconds per block
+  int64_t pow_target_timespan = 14 * 24 * 60 * 60;  // per retarget (2,016 blocks)
+
+  // signet: the script a block's solution must satisfy (BIP325).
+  Bytes signet_challenge;
+
+  // bft: the validator set of the first bft block. Changes ride in blocks
+  // and apply two blocks later (vigil/bft.hpp).
+  std::vector<Validator> bft_validators;
+
+  // Plugin modules: name -> shared library path (vigil/consensus_plugin.h).
+  std::map<std::string, std::string> plugins;
+
+  // Bitcoin mainnet: pow, and every soft fork at its real height (BIP34
+  // 227,931; BIP66 363,725; BIP65 388,381; CSV 419,328; segwit 481,824;
+  // taproot 709,632).
+  static ChainParams Mainnet();
+  // Regtest as Bitcoin Core runs it: pow without retargeting, every rule
+  // from height 1 (segwit and taproot from 0).
+  static ChainParams Regtest();
+  // Mainnet, Regtest, or for testnet3/testnet4/signet their real heights and
+  // proof-of-work rules (signet: the default challenge). Not implemented:
+  // testnet4's BIP94 timewarp rule.
+  static ChainParams ForNetwork(Network network);
+
+  // The module entry and the rules for the block at `height`.
+  const ModuleActivation& module_at(uint32_t height) const;
+  RuleSet rules_at(uint32_t height) const;
+  uint32_t retarget_interval() const { return static_cast<uint32_t>(pow_target_timespan / pow_target_spacing); }
+
+  // Checks the parameters make sense (a module at height 0, entries in
+  // order, a bft switch with validators, ...): InvalidArgument naming the problem.
+  Status validate() const;
+
+  // A chain configuration file (JSON; the format is in docs/chain-config.md):
+  //   {"chain_id": "sim", "network": "regtest", "coinbase_maturity": 100,
+  //    "modules": [{"height": 0, "name": "pow", "version": 1}, ...],
+  //    "rules": {"bip34": 1, "segwit": 0, ...}, "pow": {"no_retarget": true},
+  //    "signet": {"challenge": "51..."}, "bft": {"validators": [{"key": "hex", "stake": 10}]},
+  //    "plugins": {"name": "path/to/lib.so"}}
+  // Paths of plugins are relative to `base_dir` unless absolute.
+  static Status FromJson(std::string_view json, const std::string& base_dir, ChainParams* out);
+  std::string ToJson() const;
+};
+
+// The schedule as stored with a chain state, against the configured one:
+// may `configured` replace `stored` on a chain whose tip is at
+// `tip_height`? Not when an entry (a module or rule activation, or the
+// parameters of a module in force) differs at a height at or below the tip:
+// blocks already connected were judged by the old rules. Then it returns
+// FailedPrecondition naming the entry and the height to rewind to (the
+// parent of the first block judged differently), and sets *first_changed to
+// that first height: the chain must be disconnected until its tip is below it.
+Status compare_schedules(const ChainParams& stored, const ChainParams& configured, uint32_t tip_height,
+                         uint32_t* first_changed);
+
+// ---- what a module sees --------------------------------------------------
+
+struct HeaderEntry {
+  BlockHeader header;
+  Hash256 hash;
+};
+
+// The branch a block extends: its headers from genesis to the block's parent.
+class ChainHistory {
+ public:
+  virtual ~ChainHistory() = default;
+  virtual uint32_t size() const = 0;                         // = the height of the next block
+  virtual const HeaderEntry& at(uint32_t height) const = 0;  // height < size()
+};
+
+// Median of the times of the (up to) 11 blocks ending at `height` (BIP113's
+// median time past); `height` < chain.size().
+uint32_t median_time_past(const ChainHistory& chain, uint32_t height);
+
+// The context of the block at `height`.
+struct BlockContext {
+  uint32_t height = 0;
+  const ChainHistory* chain = nullptr;  // blocks 0 .. height-1
+  const ChainParams* params = nullptr;
+  RuleSet rules;                        // active for this block
+  uint32_t module_since = 0;            // height at which the judging module took over
+  // The module's own state after the parent, as its judge() left it; empty
+  // at module_since (the first block it judges starts from the parameters).
+  ByteView module_state;
+  bool check_pow = true;                // false: proof-of-work rules skipped (tests of other rules)
+};
+
+// A block, parsed, with its txids and Merkle roots.
+struct BlockView {
+  ByteView bytes;
+  const ParsedBlock* parsed = nullptr;
+  const std::vector<Transaction>* txs = nullptr;
+  const BlockHashes* hashes = nullptr;
+};
+
+// The signature work a module asks for. `checks` are views into memory the
+// module's subclass owns (it lives until judge() returns).
+class ModuleWork {
+ public:
+  virtual ~ModuleWork() = default;
+  std::vector<Check> checks;
+};
+
+class ConsensusModule {
+ public:
+  virtual ~ConsensusModule() = default;
+  virtual std::string_view name() const = 0;
+  virtual uint32_t spec_version() const = 0;
+
+  // 1. The header alone (pow: hash <= the target of nBits: "high-hash").
+  virtual Validity check_header(const BlockHeader& header, const Hash256& hash, const BlockContext& ctx) const = 0;
+  // 2. The header against its branch (pow: nBits as retargeted, time above
+  //    the median of the last 11).
+  virtual Validity check_header_context(const BlockHeader& header, const BlockContext& ctx) const = 0;
+  // 3. The block's signature work; an invalid verdict when the block lacks
+  //    what the module needs (no solution, a malformed certificate).
+  virtual Validity declare_work(const BlockView& block, const BlockContext& ctx,
+                                std::unique_ptr<ModuleWork>* work) const = 0;
+  // 4. The verdict, given one verdict per work.checks; on success the
+  //    module's state after this block in *state_after (may stay empty).
+  virtual Validity judge(const BlockView& block, const BlockContext& ctx, const ModuleWork& work,
+                         std::span<const uint8_t> verdicts, Bytes* state_after) const = 0;
+  // The state after this block, before its verdicts are in: the chain state
+  // prepares the next block while this one's signatures are verified, so a
+  // module's state must follow from the block alone, never from verdicts.
+  // Default: judge() with every verdict 1. Invalid when the block's state
+  // change itself is malformed.
+  virtual Validity next_state(const BlockView& block, const BlockContext& ctx, const ModuleWork& work,
+                              Bytes* state_after) const;
+  // 5. Fork choice: the work this block adds to its branch (the chain with
+  //    the most is preferred), and whether a connected block of this module
+  //    is final (never disconnected by a reorganisation). block_work sees
+  //    the header only: ctx.chain may be null (a header index ranks branches
+  //    before their blocks are read).
+  virtual U256 block_work(const BlockHeader& header, const BlockContext& ctx) const = 0;
+  virtual bool final_when_connected() const { return false; }
+};
+
+// The modules a chain can name: the built-in ones and loaded plugins.
+class ModuleRegistry {
+ public:
+  // pow/1, signet/1 and bft/1.
+  static std::shared_ptr<ModuleRegistry> WithBuiltins();
+
+  void add(std::shared_ptr<const ConsensusModule> module);
+  // Loads the plugin at `path` (vigil/consensus_plugin.h) and adds it.
+  // FailedPrecondition when its ABI version is not ours, or it does not
+  // report `expected` (name and version); IoError when it cannot be loaded.
+  Status load_plugin(const std::string& path, const ModuleId& expected);
+  // The module `id` names. NotFound when none has the name; FailedPrecondition
+  // when the name is known with another version (both named).
+  Status find(const ModuleId& id, std::shared_ptr<const ConsensusModule>* out) const;
+  // Every module `params` schedules, plugins loaded from params.plugins as
+  // needed: the first error, so that a chain never starts half-configured.
+  Status resolve(const ChainParams& params);
+
+ private:
+  std::vector<std::shared_ptr<const ConsensusModule>> modules_;
+  std::vector<std::shared_ptr<void>> libraries_;  // dlopen handles, closed last
+};
+
+// The built-in modules (engine/src/consensus/).
+std::shared_ptr<const ConsensusModule> make_pow_module();
+std::shared_ptr<const ConsensusModule> make_signet_module();
+std::shared_ptr<const ConsensusModule> make_bft_module();
+
+// Bitcoin Core's GetNextWorkRequired: the nBits the block at ctx.height must
+// carry, from its branch (retarget every interval, clamped to a quarter and
+// four times the timespan; regtest never retargets; testnet's
+// minimum-difficulty exception when allowed).
+uint32_t next_work_required(const BlockHeader& header, const BlockContext& ctx);
+
+}  // namespace vigil
