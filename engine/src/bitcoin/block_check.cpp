@@ -143,11 +143,12 @@ Validity check_block(ByteView block, const ParsedBlock& parsed, const std::vecto
   if (sigops * kWitnessScaleFactor > kMaxBlockSigopsCost)
     return Validity::Invalid("bad-blk-sigops", std::to_string(sigops) + " legacy sigops");
 
-  // ContextualCheckBlock's witness rules.
+  // ContextualCheckBlock's witness rules. Without segwit no block commits
+  // to witness data, so any witness is unexpected (Core checks this either way).
+  bool have_witness = false;
   if (options.segwit) {
     CoinbaseWitness cw;
     if (Status s = coinbase_witness(block, parsed, &cw); !s.ok()) return Validity::Invalid("bad-cb-missing", s.message());
-    bool have_witness = false;
     if (cw.commitment) {
       if (!cw.reserved_value)
         return Validity::Invalid("bad-witness-nonce-size", "the coinbase witness is not one 32-byte item");
@@ -155,10 +156,10 @@ Validity check_block(ByteView block, const ParsedBlock& parsed, const std::vecto
         return Validity::Invalid("bad-witness-merkle-match", "witness merkle commitment mismatch");
       have_witness = true;
     }
-    if (!have_witness) {
-      for (size_t i = 0; i < txs.size(); ++i)
-        if (txs[i].has_witness) return Validity::Invalid("unexpected-witness", "tx " + std::to_string(i) + " has witness data");
-    }
+  }
+  if (!have_witness) {
+    for (size_t i = 0; i < txs.size(); ++i)
+      if (txs[i].has_witness) return Validity::Invalid("unexpected-witness", "tx " + std::to_string(i) + " has witness data");
   }
   // GetBlockWeight: the size without witness data * 3 + the total size.
   const uint64_t block_weight = base_size * 3 + block.size();
