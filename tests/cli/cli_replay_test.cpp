@@ -144,9 +144,13 @@ TEST(VigilReplay, Errors) {
   // A data directory whose tip is not in the files given.
   const std::vector<std::string> f = btcd_files(dir);
   summary(replay(dir, {kMainnet, "--datadir", dir.file("main")}));
-  r = replay(dir, {f[0], "--datadir", dir.file("main"), "--coinbase-maturity", "1"});
+  r = replay(dir, {f[0], "--datadir", dir.file("main")});
   EXPECT_EQ(r.exit_code, 2) << describe(r);
   EXPECT_NE(r.err.find("not in the given files"), std::string::npos) << describe(r);
+  // Other consensus parameters for the same data directory: refused before anything is read.
+  r = replay(dir, {kMainnet, "--datadir", dir.file("main"), "--coinbase-maturity", "1"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_NE(r.err.find("start a new data directory"), std::string::npos) << describe(r);
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 // hash and reason; the same seed writes the same chain.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "cli/process.hpp"
@@ -30,12 +32,17 @@ std::vector<std::string> blk_files(const std::string& dir) {
   return out;
 }
 
-nlohmann::json replay_json(const TempDir& dir, const std::string& chain, const std::string& datadir, int expect_exit) {
-  std::vector<std::string> args = {"replay", "--json", "--no-sync", "--network", "regtest", "--datadir", datadir};
+// `vigil replay --json ARGS <chain's blk files>`: its summary.
+nlohmann::json replay_files(const TempDir& dir, const std::string& chain, std::vector<std::string> args, int expect_exit) {
+  args.insert(args.begin(), {"replay", "--json", "--no-sync"});
   for (const std::string& f : blk_files(chain)) args.push_back(f);
   const ProcessResult r = vigil_run(dir, args);
   EXPECT_EQ(r.exit_code, expect_exit) << describe(r);
   return r.exit_code == expect_exit ? nlohmann::json::parse(r.out) : nlohmann::json::object();
+}
+
+nlohmann::json replay_json(const TempDir& dir, const std::string& chain, const std::string& datadir, int expect_exit) {
+  return replay_files(dir, chain, {"--network", "regtest", "--datadir", datadir}, expect_exit);
 }
 
 TEST(VigilSim, ReplaysToTheManifestsTipWithEveryInputVerified) {
@@ -75,6 +82,95 @@ TEST(VigilSim, EveryKindOfInvalidBlockIsFoundWhereTheManifestSays) {
     EXPECT_EQ(j["invalid_block"]["reason"], want["reason"]);
     EXPECT_EQ(j["height"], 109);
   }
+}
+
+// `vigil sim --out <dir>/chain ARGS`: its manifest.
+nlohmann::json simulate(const TempDir& dir, std::vector<std::string> args) {
+  args.insert(args.begin(), {"sim", "--out", dir.file("chain")});
+  const ProcessResult s = vigil_run(dir, args);
+  EXPECT_EQ(s.exit_code, 0) << describe(s);
+  return s.exit_code == 0 ? nlohmann::json::parse(slurp(dir.file("chain") + "/manifest.json")) : nlohmann::json::object();
+}
+
+// Replays a simulated chain under its own chain.json.
+nlohmann::json replay_chain(const TempDir& dir, const std::string& chain, const std::string& datadir, int expect_exit,
+                            std::vector<std::string> extra = {}) {
+  extra.insert(extra.begin(), {"--chain", chain + "/chain.json", "--datadir", datadir});
+  return replay_files(dir, chain, extra, expect_exit);
+}
+
+// pow -> bft at 30, with the simulator's two branches at the switch (the
+// old module going on past it; the new one starting a block early), each
+// with more work than the chain: replay tries them, finds each invalid where
+// the other module would have accepted it, and falls back to the chain.
+TEST(VigilSimSwitch, PowToBftFallsBackFromBranchesValidOnlyUnderTheOtherModule) {
+  TempDir dir;
+  const std::string chain = dir.file("chain");
+  const nlohmann::json manifest = simulate(dir, {"--blocks", "60", "--txs", "4", "--modules", "pow:0,bft:30"});
+  ASSERT_FALSE(manifest.empty());
+  EXPECT_GT(manifest["switch_branch_blocks"].get<int>(), 60);
+  const nlohmann::json j = replay_chain(dir, chain, dir.file("d"), 1);
+  EXPECT_EQ(j["tip"], manifest["expected"]["tip"]);
+  EXPECT_EQ(j["height"], 60);
+  EXPECT_EQ(j["invalid_blocks"], 2);
+  EXPECT_EQ(j["final_height"], 60);
+  const std::string first = j["invalid_block"]["reason"];
+  EXPECT_TRUE(first == "bft-cert-missing" || first == "high-hash") << first;
+  // Validator set 1 took over at 42 (announced at 40): the chain verified through it.
+  EXPECT_EQ(j["inputs_not_verified"], 0);
+  // A second run finds the chain at its tip; the schedule stored with it matches.
+  const nlohmann::json again = replay_chain(dir, chain, dir.file("d"), 0);
+  EXPECT_EQ(again["tip"], manifest["expected"]["tip"]);
+  EXPECT_EQ(again["blocks_connected"], 0);
+  // Moving the switch behind the tip is refused, naming the height to rewind to.
+  std::string config = slurp(chain + "/chain.json");
+  const size_t at = config.find("\"height\": 30");
+  ASSERT_NE(at, std::string::npos);
+  config.replace(at, 12, "\"height\": 35");
+  {
+    std::ofstream(chain + "/chain.json") << config;
+  }
+  std::vector<std::string> args = {"replay", "--json", "--no-sync", "--chain", chain + "/chain.json", "--datadir", dir.file("d")};
+  for (const std::string& f : blk_files(chain)) args.push_back(f);
+  const ProcessResult refused = vigil_run(dir, args);
+  EXPECT_EQ(refused.exit_code, 2) << describe(refused);
+  EXPECT_NE(refused.err.find("rewind the chain to height 29"), std::string::npos) << refused.err;
+}
+
+// Every module in one chain: pow, signet from 20, bft from 40, pow again from 60.
+TEST(VigilSimSwitch, EveryModuleAndSwitchBack) {
+  TempDir dir;
+  const std::string chain = dir.file("chain");
+  const nlohmann::json manifest = simulate(dir, {"--blocks", "75", "--txs", "4", "--modules", "pow:0,signet:20,bft:40,pow:60"});
+  ASSERT_FALSE(manifest.empty());
+  const nlohmann::json j = replay_chain(dir, chain, dir.file("d"), 1);
+  EXPECT_EQ(j["tip"], manifest["expected"]["tip"]);
+  EXPECT_EQ(j["height"], 75);
+  EXPECT_GE(j["invalid_blocks"].get<int>(), 3);
+  EXPECT_EQ(j["final_height"], 59);  // the last bft block
+}
+
+// The replay: 2,000 blocks, pow -> bft at 1,000. The CPU and the GPU
+// path (the emulated device on a machine without a GPU, the real one with)
+// reach the same tip and UTXO digest.
+TEST(VigilSimSwitch, TwoThousandBlocksPowToBftSameTipOnEveryBackend) {
+  TempDir dir;
+  const std::string chain = dir.file("chain");
+  const nlohmann::json manifest = simulate(dir, {"--blocks", "2000", "--txs", "3", "--modules", "pow:0,bft:1000"});
+  ASSERT_FALSE(manifest.empty());
+  const nlohmann::json cpu = replay_chain(dir, chain, dir.file("cpu"), 1, {"--backend", "cpu"});
+  EXPECT_EQ(cpu["tip"], manifest["expected"]["tip"]);
+  EXPECT_EQ(cpu["height"], 2000);
+  EXPECT_EQ(cpu["final_height"], 2000);
+  EXPECT_EQ(cpu["inputs_not_verified"], 0);
+  const bool real_gpu = std::getenv("VIGIL_TEST_REAL_GPU") != nullptr;
+  if (!real_gpu) setenv("VIGIL_FAULT_INJECT", "device=emulated", 1);
+  const nlohmann::json gpu = replay_chain(dir, chain, dir.file("gpu"), 1, {"--backend", "gpu"});
+  if (!real_gpu) unsetenv("VIGIL_FAULT_INJECT");
+  EXPECT_EQ(gpu["tip"], cpu["tip"]);
+  EXPECT_EQ(gpu["utxo_digest"], cpu["utxo_digest"]);
+  EXPECT_EQ(gpu["utxo_count"], cpu["utxo_count"]);
+  EXPECT_NE(gpu["backend"].get<std::string>().find("gpu"), std::string::npos) << gpu["backend"];
 }
 
 }  // namespace

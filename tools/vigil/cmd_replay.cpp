@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -17,6 +18,7 @@
 #include "commands.hpp"
 #include "file_io.hpp"
 #include "vigil/chainstate.hpp"
+#include "vigil/consensus.hpp"
 #include "vigil/hash.hpp"
 
 namespace vigil::cli {
@@ -28,69 +30,6 @@ using Clock = std::chrono::steady_clock;
 int error(const std::string& what) {
   std::fprintf(stderr, "vigil %s: %s\n", kCmd, what.c_str());
   return 2;
-}
-
-// 256-bit unsigned arithmetic, four 64-bit limbs, least significant first:
-// enough for a block's work, 2^256 / (target + 1), as Bitcoin Core's GetBlockProof.
-struct U256 {
-  uint64_t w[4] = {0, 0, 0, 0};
-  static U256 from(const Hash256& h) {
-    U256 u;
-    for (int i = 0; i < 32; ++i) u.w[i / 8] |= uint64_t{h.bytes[i]} << (8 * (i % 8));
-    return u;
-  }
-  bool operator>=(const U256& o) const {
-    for (int i = 3; i >= 0; --i)
-      if (w[i] != o.w[i]) return w[i] > o.w[i];
-    return true;
-  }
-  U256& operator-=(const U256& o) {
-    unsigned __int128 borrow = 0;
-    for (int i = 0; i < 4; ++i) {
-      const unsigned __int128 d = static_cast<unsigned __int128>(w[i]) - o.w[i] - borrow;
-      w[i] = static_cast<uint64_t>(d);
-      borrow = (d >> 64) ? 1 : 0;
-    }
-    return *this;
-  }
-  U256& operator+=(const U256& o) {
-    unsigned __int128 carry = 0;
-    for (int i = 0; i < 4; ++i) {
-      const unsigned __int128 s = static_cast<unsigned __int128>(w[i]) + o.w[i] + carry;
-      w[i] = static_cast<uint64_t>(s);
-      carry = s >> 64;
-    }
-    return *this;
-  }
-  void shl1() {
-    for (int i = 3; i > 0; --i) w[i] = w[i] << 1 | w[i - 1] >> 63;
-    w[0] <<= 1;
-  }
-  bool bit(int k) const { return (w[k / 64] >> (k % 64)) & 1; }
-  void set_bit(int k) { w[k / 64] |= uint64_t{1} << (k % 64); }
-};
-
-// ~target / (target + 1) + 1 = floor(2^256 / (target + 1)); 0 for bits that
-// are no valid target on this network.
-U256 block_work(uint32_t bits, Network network) {
-  Hash256 t;
-  if (!target_from_bits(bits, pow_limit(network), &t)) return {};
-  U256 target = U256::from(t), divisor = target, one;
-  one.w[0] = 1;
-  divisor += one;
-  U256 numerator = target;  // ~target
-  for (uint64_t& x : numerator.w) x = ~x;
-  U256 q, r;
-  for (int k = 255; k >= 0; --k) {  // long division, one bit at a time
-    r.shl1();
-    if (numerator.bit(k)) r.w[0] |= 1;
-    if (r >= divisor) {
-      r -= divisor;
-      q.set_bit(k);
-    }
-  }
-  q += one;
-  return q;
 }
 
 // Where a block is: in a framed blk file (read when it is connected, so
@@ -177,9 +116,11 @@ Status load(const std::vector<std::string>& paths, std::vector<std::ifstream>& f
 struct Entry {
   size_t record;     // index into the located blocks
   Hash256 prev;
+  BlockHeader header;
   uint32_t height = 0;
-  U256 work;         // cumulative
+  U256 work;         // cumulative, as the modules scheduled for each height count it
   bool reachable = false;
+  bool invalid = false;  // it or an ancestor failed to connect
 };
 
 struct Totals {
@@ -206,6 +147,30 @@ int run_replay(const ReplayOptions& o) {
     if (Status s = index_file(o.inputs[f], f, &records, &framing); !s.ok()) return error(s.message());
   }
   const Network network = o.network ? *o.network : framing.value_or(Network::kMainnet);
+  // The chain's consensus: a configuration file, or the network's own.
+  ChainParams params = ChainParams::ForNetwork(network);
+  params.coinbase_maturity = o.coinbase_maturity;
+  if (!o.chain_config.empty()) {
+    Bytes text;
+    if (Status s = read_all(o.chain_config, &text); !s.ok()) return error(s.message());
+    const std::string dir = std::filesystem::path(o.chain_config).parent_path().string();
+    if (Status s = ChainParams::FromJson(std::string(text.begin(), text.end()), dir, &params); !s.ok())
+      return error(o.chain_config + ": " + s.message());
+  }
+  auto registry = ModuleRegistry::WithBuiltins();
+  if (Status s = registry->resolve(params); !s.ok()) return error(s.ToString());
+  std::vector<std::shared_ptr<const ConsensusModule>> modules;
+  for (const ModuleActivation& a : params.modules) {
+    modules.emplace_back();
+    if (Status s = registry->find(a.module, &modules.back()); !s.ok()) return error(s.ToString());
+  }
+  auto module_for = [&](uint32_t height) -> const ConsensusModule& {
+    size_t at = 0;
+    for (size_t i = 0; i < params.modules.size(); ++i)
+      if (params.modules[i].height <= height) at = i;
+    return *modules[at];
+  };
+
   std::unordered_map<std::string, Entry> index;  // key: the hash's bytes
   std::multimap<std::string, std::string> children;
   std::optional<std::string> genesis;
@@ -217,49 +182,80 @@ int run_replay(const ReplayOptions& o) {
     Entry e;
     e.record = i;
     e.prev = header.prev_block;
+    e.header = header;
     if (!index.emplace(k, e).second) continue;  // a duplicate
     children.emplace(key(header.prev_block), k);
     if (header.prev_block == Hash256{} && !genesis) genesis = k;
   }
   if (!genesis) return error("no genesis block (one whose previous hash is zero) in the files");
-  // Heights and cumulative work from genesis; the tip with the most work.
-  std::vector<std::string> stack{*genesis};
-  std::string best = *genesis;
+  // Heights, and cumulative work as each height's module counts it.
   {
+    BlockContext ctx;
+    ctx.params = &params;
+    std::vector<std::string> stack{*genesis};
     Entry& g = index[*genesis];
     g.reachable = true;
-    BlockHeader h;
-    (void)parse_block_header(records[g.record].header, &h);
-    g.work = block_work(h.bits, network);
-  }
-  while (!stack.empty()) {
-    const std::string k = stack.back();
-    stack.pop_back();
-    const Entry& parent = index[k];
-    const Entry& b = index[best];
-    if (parent.work >= b.work && !(b.work >= parent.work)) best = k;
-    auto [lo, hi] = children.equal_range(k);
-    for (auto it = lo; it != hi; ++it) {
-      Entry& child = index[it->second];
-      BlockHeader h;
-      (void)parse_block_header(records[child.record].header, &h);
-      child.height = parent.height + 1;
-      child.work = parent.work;
-      child.work += block_work(h.bits, network);
-      child.reachable = true;
-      stack.push_back(it->second);
+    g.work = module_for(0).block_work(g.header, ctx);
+    while (!stack.empty()) {
+      const std::string k = stack.back();
+      stack.pop_back();
+      const Entry& parent = index[k];
+      auto [lo, hi] = children.equal_range(k);
+      for (auto it = lo; it != hi; ++it) {
+        Entry& child = index[it->second];
+        child.height = parent.height + 1;
+        ctx.height = child.height;
+        child.work = parent.work;
+        child.work += module_for(child.height).block_work(child.header, ctx);
+        child.reachable = true;
+        stack.push_back(it->second);
+      }
     }
   }
-  std::vector<std::string> path;  // genesis .. best
-  for (std::string k = best;;) {
-    path.push_back(k);
-    const Entry& e = index[k];
-    if (e.height == 0) break;
-    k = key(e.prev);
-  }
-  std::reverse(path.begin(), path.end());
   size_t orphans = 0;
   for (const auto& [k, e] : index) orphans += !e.reachable;
+  // A block that failed, and every block built on it.
+  auto mark_invalid = [&](const std::string& k) {
+    std::vector<std::string> todo{k};
+    while (!todo.empty()) {
+      const std::string x = todo.back();
+      todo.pop_back();
+      index[x].invalid = true;
+      auto [lo, hi] = children.equal_range(x);
+      for (auto it = lo; it != hi; ++it) todo.push_back(it->second);
+    }
+  };
+  // The chain to follow: the most work among blocks not known invalid that
+  // keep the connected chain's final block (if any); ties go to the block
+  // found first in the files. Returns genesis .. tip.
+  auto best_path = [&](const std::optional<std::pair<uint32_t, std::string>>& final_block) {
+    const std::string* best = nullptr;
+    for (const auto& [k, e] : index) {
+      if (!e.reachable || e.invalid) continue;
+      if (final_block) {
+        if (e.height < final_block->first) continue;
+        std::string a = k;
+        while (index[a].height > final_block->first) a = key(index[a].prev);
+        if (a != final_block->second) continue;
+      }
+      if (!best) {
+        best = &k;
+        continue;
+      }
+      const Entry& b = index[*best];
+      if (e.work > b.work || (e.work == b.work && e.record < b.record)) best = &k;
+    }
+    std::vector<std::string> path;  // genesis .. best
+    if (!best) return path;
+    for (std::string k = *best;;) {
+      path.push_back(k);
+      const Entry& e = index[k];
+      if (e.height == 0) break;
+      k = key(e.prev);
+    }
+    std::reverse(path.begin(), path.end());
+    return path;
+  };
 
   std::unique_ptr<Hasher> hasher;
   std::unique_ptr<Verifier> verifier;
@@ -268,67 +264,83 @@ int run_replay(const ReplayOptions& o) {
   ChainStateOptions co;
   co.store.path = o.datadir;
   co.store.sync = !o.no_sync;
-  co.network = network;
-  co.coinbase_maturity = o.coinbase_maturity;
+  co.params = params;
+  co.modules = registry;
+  co.rewind_on_schedule_change = o.rewind_on_schedule_change;
   co.verify_batch_blocks = o.batch_blocks;
   std::unique_ptr<ChainState> chain;
   if (Status s = ChainState::Open(co, verifier.get(), hasher.get(), &chain); !s.ok()) return error(s.ToString());
+  if (const std::optional<ChainTip> tip = chain->tip(); tip && !index.count(key(tip->hash)))
+    return error("the data directory's tip " + to_display_hex(tip->hash) + " (height " + std::to_string(tip->height) +
+                 ") is not in the given files");
 
   Totals t;
-  // Resume: from the data directory's tip, after moving it onto the best
-  // chain (disconnecting the blocks of another branch).
-  size_t next = 0;
-  while (const std::optional<ChainTip> tip = chain->tip()) {
-    const auto it = index.find(key(tip->hash));
-    if (it == index.end())
-      return error("the data directory's tip " + to_display_hex(tip->hash) + " (height " + std::to_string(tip->height) +
-                   ") is not in the given files");
-    if (tip->height < path.size() && path[tip->height] == it->first) {
-      next = tip->height + 1;
-      break;
-    }
-    if (Status s = chain->disconnect_tip(); !s.ok()) return error(s.ToString());
-    ++t.disconnected;
-  }
   const bool tty = isatty(STDERR_FILENO);
   const Clock::time_point start = Clock::now();
   Clock::time_point last_progress = start;
-  std::optional<ConnectReport> failed;
-  // Blocks go to the chain state in groups; it verifies their signatures in
-  // batches of --batch-blocks blocks (on a GPU, small blocks fill one call
-  // together), each while it prepares the next.
-  // Four verification batches per call: one verified while the next is prepared.
-  const size_t group = 4 * std::max<uint32_t>(1, o.batch_blocks);
+  std::optional<ConnectReport> failed;  // the first invalid block met
+  uint64_t invalid_blocks = 0;
   std::vector<std::ifstream> open_files;
-  for (size_t h = next; h < path.size() && !failed;) {
-    std::vector<Bytes> bytes;
-    size_t total = 0;
-    for (; h < path.size() && bytes.size() < group && total < (size_t{256} << 20); ++h) {
-      bytes.emplace_back();
-      if (Status s = load(o.inputs, open_files, records[index[path[h]].record], &bytes.back()); !s.ok())
-        return error(s.message());
-      total += bytes.back().size();
+  // Follow the best chain; when a block on it is invalid, mark it (and its
+  // descendants) and choose again: the next best may share a prefix, or be
+  // a branch that forked below (a reorganisation back).
+  for (;;) {
+    std::optional<std::pair<uint32_t, std::string>> final_block;
+    if (const std::optional<uint32_t> f = chain->final_height())
+      final_block = std::make_pair(*f, key(chain->headers()[*f].hash));
+    const std::vector<std::string> path = best_path(final_block);
+    if (path.empty()) break;
+    // Move the chain onto the path: disconnect what is not on it.
+    while (const std::optional<ChainTip> tip = chain->tip()) {
+      if (tip->height < path.size() && path[tip->height] == key(tip->hash)) break;
+      if (Status s = chain->disconnect_tip(); !s.ok()) return error(s.ToString());
+      ++t.disconnected;
     }
-    std::vector<ByteView> views(bytes.begin(), bytes.end());
-    std::vector<ConnectReport> reports;
-    const Status s = chain->connect_blocks(views, &reports);
-    for (const ConnectReport& r : reports) {
-      if (!r.validity.valid) {
-        failed = r;
-        break;
+    const size_t from = chain->tip() ? chain->tip()->height + 1 : 0;
+    if (from >= path.size()) break;  // at the best tip
+    // Blocks go to the chain state in groups; it verifies their signatures
+    // in batches of --batch-blocks blocks (on a GPU, small blocks fill one
+    // call together), each while it prepares the next: four batches per call.
+    const size_t group = 4 * std::max<uint32_t>(1, o.batch_blocks);
+    bool invalid_met = false;
+    for (size_t h = from; h < path.size() && !invalid_met;) {
+      std::vector<Bytes> bytes;
+      size_t total = 0;
+      const size_t first = h;
+      for (; h < path.size() && bytes.size() < group && total < (size_t{256} << 20); ++h) {
+        bytes.emplace_back();
+        if (Status s = load(o.inputs, open_files, records[index[path[h]].record], &bytes.back()); !s.ok())
+          return error(s.message());
+        total += bytes.back().size();
       }
-      ++t.blocks;
-      t.transactions += r.transactions;
-      t.signatures += r.signatures;
-      t.checks += r.checks;
-      t.not_verified += r.not_verified;
-      t.seconds += r.seconds;
+      std::vector<ByteView> views(bytes.begin(), bytes.end());
+      std::vector<ConnectReport> reports;
+      const Status s = chain->connect_blocks(views, &reports);
+      for (const ConnectReport& r : reports) {
+        if (!r.validity.valid) {
+          if (!failed) failed = r;
+          ++invalid_blocks;
+          mark_invalid(key(r.hash));
+          invalid_met = true;
+          if (!o.json)
+            std::fprintf(stderr, "vigil %s: invalid block at height %u: %s (%s, judged by %s); choosing the best chain without it\n",
+                         kCmd, r.height, to_display_hex(r.hash).c_str(), r.validity.reason.c_str(), r.module.c_str());
+          break;
+        }
+        ++t.blocks;
+        t.transactions += r.transactions;
+        t.signatures += r.signatures;
+        t.checks += r.checks;
+        t.not_verified += r.not_verified;
+        t.seconds += r.seconds;
+      }
+      if (!s.ok()) return error("block at height " + std::to_string(first + reports.size()) + ": " + s.ToString());
+      if (tty && Clock::now() - last_progress > std::chrono::milliseconds(250)) {
+        progress(t, static_cast<uint32_t>(h - 1), static_cast<uint32_t>(path.size() - 1), start);
+        last_progress = Clock::now();
+      }
     }
-    if (!s.ok()) return error("block at height " + std::to_string(next + t.blocks) + ": " + s.ToString());
-    if (tty && Clock::now() - last_progress > std::chrono::milliseconds(250)) {
-      progress(t, static_cast<uint32_t>(h - 1), static_cast<uint32_t>(path.size() - 1), start);
-      last_progress = Clock::now();
-    }
+    if (!invalid_met) break;
   }
   if (tty) std::fprintf(stderr, "\n");
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -347,6 +359,9 @@ int run_replay(const ReplayOptions& o) {
         {"signature_checks", t.checks},
         {"inputs_not_verified", t.not_verified},
         {"orphan_blocks", orphans},
+        {"invalid_blocks", invalid_blocks},
+        {"final_height", chain->final_height() ? static_cast<int64_t>(*chain->final_height()) : -1},
+        {"chain_id", params.chain_id},
         {"seconds", seconds},
         {"blocks_per_second", seconds > 0 ? static_cast<double>(t.blocks) / seconds : 0},
         {"signatures_per_second", seconds > 0 ? static_cast<double>(t.signatures) / seconds : 0},
@@ -356,7 +371,7 @@ int run_replay(const ReplayOptions& o) {
     j["stage_seconds"] = {{"parse", st.parse},     {"rules", st.rules},   {"coins", st.coins},
                           {"sighash", st.sighash}, {"verify", st.verify}, {"write", st.write}};
     if (failed)
-      j["invalid_block"] = {{"height", failed->height}, {"hash", to_display_hex(failed->hash)},
+      j["invalid_block"] = {{"height", failed->height}, {"hash", to_display_hex(failed->hash)}, {"module", failed->module},
                             {"reason", failed->validity.reason}, {"debug", failed->validity.debug}};
     std::printf("%s\n", j.dump(2).c_str());
   } else {

@@ -1,6 +1,8 @@
 // vigil sim: writes a simulated regtest chain (see sim_chain.hpp).
 #include <chrono>
+#include <algorithm>
 #include <cstdio>
+#include <string>
 
 #include "commands.hpp"
 #include "sim_chain.hpp"
@@ -16,6 +18,18 @@ int run_sim(const SimCommandOptions& o) {
   so.forks = o.forks;
   if (o.invalid_at) so.invalid_at = o.invalid_at;
   so.invalid_kind = o.invalid_kind;
+  // name:height,...
+  for (size_t at = 0; at < o.modules.size();) {
+    const size_t comma = std::min(o.modules.find(',', at), o.modules.size());
+    const std::string item = o.modules.substr(at, comma - at);
+    const size_t colon = item.find(':');
+    if (colon == std::string::npos || item.find_first_not_of("0123456789", colon + 1) != std::string::npos || colon + 1 == item.size()) {
+      std::fprintf(stderr, "vigil sim: --modules wants name:height,... (got \"%s\")\n", item.c_str());
+      return 2;
+    }
+    so.modules.push_back({static_cast<uint32_t>(std::stoul(item.substr(colon + 1))), {item.substr(0, colon), 1}});
+    at = comma + 1;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   sim::SimResult r;
   if (Status s = sim::simulate(so, &r); !s.ok()) {

@@ -59,6 +59,8 @@ struct ReplayOptions {
   bool no_sync = false;             // do not fsync each block (faster; a crash may lose the last blocks, never corrupt)
   uint32_t coinbase_maturity = 100;
   uint32_t batch_blocks = 16;       // blocks whose signatures are verified in one batch
+  std::string chain_config;         // a chain configuration file (modules, schedule); default: the network's
+  bool rewind_on_schedule_change = false;
 };
 int run_replay(const ReplayOptions& options);
 
@@ -70,6 +72,7 @@ struct SimCommandOptions {
   uint32_t forks = 0;
   std::optional<uint32_t> invalid_at;
   std::string invalid_kind = "badsig";
+  std::string modules = "pow:0";  // the consensus schedule: name:height,... (pow, signet, bft)
 };
 int run_sim(const SimCommandOptions& options);
 

@@ -88,6 +88,12 @@ int main(int argc, char** argv) {
                                               "framing, else mainnet)")
       ->transform(CLI::CheckedTransformer(kNetworks, CLI::ignore_case));
   rp->add_flag("--json", replay.json, "JSON summary");
+  rp->add_option("--chain", replay.chain_config,
+                 "A chain configuration file (JSON: consensus modules and their activation schedule, rule heights; "
+                 "see docs/chain-config.md). Default: the network's own rules");
+  rp->add_flag("--rewind-on-schedule-change", replay.rewind_on_schedule_change,
+               "When --chain changes an activation at or below the data directory's tip, disconnect back to it "
+               "instead of refusing");
   rp->add_option("--batch-blocks", replay.batch_blocks,
                  "Blocks whose signatures are verified in one batch (up to 64 MB of blocks)")
       ->capture_default_str();
@@ -111,6 +117,10 @@ int main(int argc, char** argv) {
   sm->add_option("--forks", sim.forks, "Stale sibling blocks, each written before the block that wins")
       ->capture_default_str();
   sm->add_option("--invalid-at", sim.invalid_at, "Make this block invalid (the chain goes on after it)");
+  sm->add_option("--modules", sim.modules,
+                 "Consensus schedule, name:height,... of pow, signet and bft (e.g. pow:0,bft:1000); written to "
+                 "chain.json for `replay --chain`. Each switch gets sibling blocks valid only under the other module")
+      ->capture_default_str();
   sm->add_option("--invalid-kind", sim.invalid_kind, "badsig, overspend, doublespend or badmerkle")
       ->check(CLI::IsMember({"badsig", "overspend", "doublespend", "badmerkle"}))
       ->capture_default_str();

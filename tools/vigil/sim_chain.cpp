@@ -9,6 +9,8 @@
 #include <random>
 
 #include "sim_keys.hpp"
+#include "vigil/bft.hpp"
+#include "vigil/signet.hpp"
 #include "vigil/block_check.hpp"
 #include "vigil/chainstate.hpp"
 #include "vigil/hash.hpp"
@@ -44,6 +46,7 @@ class Chain {
  public:
   explicit Chain(const SimOptions& o) : o_(o), rng_(o.seed), pool_threads_(0) {
     for (uint32_t i = 0; i < kKeys; ++i) keys_.push_back(signer_.derive(o.seed, i));
+    setup_consensus();
   }
 
   Status run(SimResult* result);
@@ -92,6 +95,16 @@ class Chain {
   void sign(OwnedTx& tx, const Utxo& u) const;
   OwnedTx coinbase(uint32_t height, int64_t value, uint32_t extra) const;
   Bytes finish_block(OwnedBlock& b, const Hash256& prev, uint32_t height);
+  // Finishes `b` as `module` would (pow: mined; signet: signed and mined;
+  // bft: certified), or, with mined = false, with a hash above the target.
+  Bytes finish_as(OwnedBlock& b, const Hash256& prev, uint32_t height, const std::string& module, bool mined);
+  void setup_consensus();
+  // The bft keys that sign at `height` (set 0, or set 1 once the rotation applies).
+  const std::vector<BftKey>& bft_signers(uint32_t height) const {
+    return rotate_at_ && height >= *rotate_at_ + 2 ? bft_sets_[1] : bft_sets_[0];
+  }
+  // Coinbase-only branches at each switch that only the other module accepts.
+  uint32_t write_switch_branches(const std::vector<Hash256>& hashes);
   void write(const Bytes& block);
 
   const SimOptions& o_;
@@ -105,7 +118,38 @@ class Chain {
   std::ofstream file_;
   size_t file_bytes_ = 0, file_index_ = 0;
   uint64_t bytes_ = 0, signatures_ = 0, transactions_ = 0;
+  ChainParams params_;
+  std::vector<BftKey> bft_sets_[2];
+  std::optional<uint32_t> rotate_at_;  // the block that announces validator set 1
 };
+
+void Chain::setup_consensus() {
+  params_ = ChainParams::Regtest();
+  params_.chain_id = "vigil-sim";
+  params_.coinbase_maturity = kMaturity;
+  params_.modules = o_.modules.empty() ? std::vector<ModuleActivation>{{0, {"pow", 1}}} : o_.modules;
+  // Two validator sets of four (stakes 1..4); the second is announced ten
+  // blocks into the first bft stretch, when the chain is long enough.
+  for (int set = 0; set < 2; ++set)
+    for (uint8_t i = 0; i < 4; ++i) {
+      std::array<uint8_t, 32> seed{};
+      const Hash256 h = sha256(ByteView(reinterpret_cast<const uint8_t*>(&o_.seed), sizeof o_.seed));
+      std::copy(h.bytes.begin(), h.bytes.end(), seed.begin());
+      seed[0] ^= static_cast<uint8_t>(1 + set * 4 + i);
+      bft_sets_[set].push_back(bft_key_from_seed(seed));
+    }
+  for (size_t i = 0; i < params_.modules.size(); ++i) {
+    if (params_.modules[i].module.name != "bft") continue;
+    if (params_.bft_validators.empty())
+      for (size_t k = 0; k < 4; ++k) params_.bft_validators.push_back({bft_sets_[0][k].public_key, k + 1});
+    const uint32_t end = i + 1 < params_.modules.size() ? params_.modules[i + 1].height : o_.blocks + 1;
+    const uint32_t r = params_.modules[i].height + 10;
+    if (!rotate_at_ && r + 2 < end && r <= o_.blocks) rotate_at_ = r;
+  }
+  // Signet: a P2WPKH challenge of key 0.
+  for (const ModuleActivation& m : params_.modules)
+    if (m.module.name == "signet") params_.signet_challenge = script_for(Kind::kP2WPKH, 0);
+}
 
 void Chain::sign(OwnedTx& tx, const Utxo& u) const {
   Transaction view;
@@ -158,11 +202,9 @@ OwnedTx Chain::coinbase(uint32_t height, int64_t value, uint32_t extra) const {
   cb.version = 2;
   OwnedIn in;
   in.prevout.index = 0xffffffff;
-  // BIP34: the height first, then an extra nonce.
-  Bytes h;
-  for (uint32_t v = height; v; v >>= 8) h.push_back(static_cast<uint8_t>(v));
-  if (!h.empty() && (h.back() & 0x80)) h.push_back(0);
-  in.script_sig = push_of(ByteView(h.data(), h.size()));
+  // BIP34: the height first (as Core writes it: OP_1..OP_16 for the first
+  // heights), then an extra nonce.
+  in.script_sig = bip34_height_script(height);
   in.script_sig.insert(in.script_sig.end(), {0x04, static_cast<uint8_t>(extra), static_cast<uint8_t>(extra >> 8),
                                              static_cast<uint8_t>(extra >> 16), static_cast<uint8_t>(extra >> 24)});
   in.witness = {Bytes(32, 0)};  // the witness reserved value
@@ -175,8 +217,13 @@ OwnedTx Chain::coinbase(uint32_t height, int64_t value, uint32_t extra) const {
   return cb;
 }
 
-// Commitment, Merkle root, header; mined at regtest difficulty. Returns the bytes.
+// Commitment, Merkle root, header, and what the module scheduled for the
+// height needs (mined at regtest difficulty, signed, certified). Returns the bytes.
 Bytes Chain::finish_block(OwnedBlock& b, const Hash256& prev, uint32_t height) {
+  return finish_as(b, prev, height, params_.module_at(height).module.name, true);
+}
+
+Bytes Chain::finish_as(OwnedBlock& b, const Hash256& prev, uint32_t height, const std::string& module, bool mined) {
   b.header.assign(80, 0);
   const uint32_t version = 0x20000000, time = 1296688602 + 600 * height, bits = 0x207fffff;
   for (int i = 0; i < 4; ++i) b.header[i] = static_cast<uint8_t>(version >> (8 * i));
@@ -186,11 +233,54 @@ Bytes Chain::finish_block(OwnedBlock& b, const Hash256& prev, uint32_t height) {
     b.header[72 + i] = static_cast<uint8_t>(bits >> (8 * i));
   }
   fix_witness_commitment(b);
+  if (module == "bft" && rotate_at_ && height == *rotate_at_) {
+    std::vector<Validator> next;
+    for (size_t k = 0; k < 4; ++k) next.push_back({bft_sets_[1][k].public_key, k + 1});
+    (void)bft_attach_validator_set(b, next);
+  }
+  if (module == "signet") {
+    const std::optional<Hash256> digest = signet_sighash(b, params_.signet_challenge);
+    if (digest)
+      (void)attach_signet_solution(b, SignetSolution{{}, {signer_.ecdsa(keys_[0], *digest, kSighashAll), keys_[0].compressed}});
+  }
   for (uint32_t nonce = 0;; ++nonce) {
     for (int i = 0; i < 4; ++i) b.header[76 + i] = static_cast<uint8_t>(nonce >> (8 * i));
-    if (check_proof_of_work(sha256d(ByteView(b.header.data(), 80)), bits, Network::kRegtest)) break;
+    // A certificate signs the whole header, nonce included: no mining, so
+    // the first nonce does unless an unmined block was asked for.
+    if (module == "bft") (void)bft_sign_block(b, bft_signers(height), params_.chain_id, height);
+    const bool pow_ok = check_proof_of_work(sha256d(ByteView(b.header.data(), 80)), bits, Network::kRegtest);
+    if (mined ? (pow_ok || module == "bft") : !pow_ok) break;
   }
   return serialize(b);
+}
+
+uint32_t Chain::write_switch_branches(const std::vector<Hash256>& hashes) {
+  uint32_t written = 0;
+  for (size_t i = 1; i < params_.modules.size(); ++i) {
+    const uint32_t h = params_.modules[i].height;
+    if (h < 2 || h > o_.blocks) continue;
+    const std::string& before = params_.modules[i - 1].module.name;
+    const std::string& after = params_.modules[i].module.name;
+    // (a) From block h-1, the old module goes on past the switch: invalid
+    // at h. (b) From block h-2, the new module starts a block early: invalid
+    // at h-1 (an unmined block where proof of work is still due). Each is one
+    // block longer than the chain, so it has more work: a validator tries it
+    // first and must fall back.
+    for (int branch = 0; branch < 2; ++branch) {
+      const std::string& module = branch == 0 ? before : after;
+      const bool mined = branch == 0 || before == "bft";
+      Hash256 prev = hashes[branch == 0 ? h - 1 : h - 2];
+      for (uint32_t height = branch == 0 ? h : h - 1; height <= o_.blocks + 1; ++height) {
+        OwnedBlock sib;
+        sib.txs.push_back(coinbase(height, block_subsidy(height, Network::kRegtest), 0x5000 + branch));
+        const Bytes bytes = finish_as(sib, prev, height, module, mined);
+        write(bytes);
+        prev = sha256d(ByteView(bytes.data(), 80));
+        ++written;
+      }
+    }
+  }
+  return written;
 }
 
 void Chain::write(const Bytes& block) {
@@ -230,6 +320,7 @@ Status Chain::run(SimResult* result) {
     for (int i = 0; i < 4; ++i) genesis[68 + 4 * f + i] = static_cast<uint8_t>(fields[f] >> (8 * i));
   write(genesis);
   Hash256 prev = sha256d(ByteView(genesis.data(), 80));
+  std::vector<Hash256> hashes{prev};  // the chain's blocks by height
 
   std::vector<uint32_t> fork_heights;
   for (uint32_t i = 0; i < o_.forks && o_.blocks > 2; ++i) fork_heights.push_back(2 + static_cast<uint32_t>(rng_() % (o_.blocks - 1)));
@@ -320,6 +411,7 @@ Status Chain::run(SimResult* result) {
     }
     write(bytes);
     prev = sha256d(ByteView(bytes.data(), 80));
+    hashes.push_back(prev);
     if (!invalid.empty() && invalid["height"] == height) invalid["hash"] = to_display_hex(prev);
     transactions_ += b.txs.size();
     // The new outputs, spendable from the next block (coinbases after maturity).
@@ -332,8 +424,15 @@ Status Chain::run(SimResult* result) {
         pool_.push_back(Utxo{OutPoint{id, j}, b.txs[t].outputs[j].value, meta[t - 1][j].first, meta[t - 1][j].second});
     }
   }
+  const uint32_t switch_siblings = write_switch_branches(hashes);
   file_.close();
+  std::ofstream(std::filesystem::path(o_.out_dir) / "chain.json") << params_.ToJson() << "\n";
+  nlohmann::json modules = nlohmann::json::array();
+  for (const ModuleActivation& m : params_.modules) modules.push_back({{"height", m.height}, {"module", m.module.str()}});
   nlohmann::json manifest = {
+      {"chain_config", "chain.json"},
+      {"modules", modules},
+      {"switch_branch_blocks", switch_siblings},
       {"network", "regtest"},
       {"blocks", o_.blocks},
       {"tip", to_display_hex(prev)},
@@ -352,6 +451,7 @@ Status Chain::run(SimResult* result) {
   result->files = file_index_;
   result->tip = to_display_hex(prev);
   result->expected_outcome = invalid.empty() ? "valid" : "invalid";
+  result->switch_siblings = switch_siblings;
   return Status::Ok();
 }
 

@@ -9,6 +9,9 @@
 #include <optional>
 #include <string>
 
+#include <vector>
+
+#include "vigil/consensus.hpp"
 #include "vigil/status.hpp"
 
 namespace vigil::cli::sim {
@@ -22,12 +25,19 @@ struct SimOptions {
   std::optional<uint32_t> invalid_at;  // this block is made invalid (the chain goes on after it)
   std::string invalid_kind = "badsig";  // badsig, overspend, doublespend, badmerkle
   size_t max_file_bytes = size_t{128} << 20;  // as Bitcoin Core's blk files
+  // The consensus schedule (pow, signet, bft); empty: pow from 0. It is
+  // written to chain.json with the validators' keys and the signet
+  // challenge, for `vigil replay --chain`. At each switch height H the
+  // simulator also writes siblings valid only under the other module: at H-1
+  // a certified or signed but unmined block, at H a block of the old module.
+  std::vector<ModuleActivation> modules;
 };
 
 struct SimResult {
   uint64_t transactions = 0, signatures = 0, bytes = 0, files = 0;
   std::string tip;               // the chain's last block (display hex)
   std::string expected_outcome;  // "valid" or "invalid"
+  uint32_t switch_siblings = 0;  // blocks written that only the other module would accept
 };
 
 // Writes the chain and `manifest.json` into options.out_dir (created).

@@ -121,7 +121,9 @@ class SignetModule final : public ConsensusModule {
   uint32_t spec_version() const override { return 1; }
 
   Validity check_header(const BlockHeader& header, const Hash256& hash, const BlockContext& ctx) const override {
-    if (ctx.check_pow && !check_proof_of_work(hash, header.bits, Network::kSignet))
+    // The chain's own limit: Network::kSignet on signet itself; a test or
+    // simulated chain that schedules signet on regtest mines at regtest's.
+    if (ctx.check_pow && !check_proof_of_work(hash, header.bits, ctx.params->network))
       return Validity::Invalid("high-hash", "proof of work failed");
     return Validity::Valid();
   }
