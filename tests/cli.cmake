@@ -7,6 +7,9 @@ if(TARGET vigil_tool)
   target_link_libraries(vigil_cli_tests PRIVATE vigil_cli vigil_diffsupport)
   target_compile_definitions(vigil_cli_tests PRIVATE VIGIL_EXE_PATH="$<TARGET_FILE:vigil_tool>")
   add_dependencies(vigil_cli_tests vigil_tool)
+  # The example consensus plugin, for a simulated chain that switches to it.
+  target_compile_definitions(vigil_cli_tests PRIVATE VIGIL_EXAMPLE_PLUGIN="$<TARGET_FILE:vigil_example_pow_plugin>")
+  add_dependencies(vigil_cli_tests vigil_example_pow_plugin)
 
   # The long differential run: 10^6 generated checks per scheme through
   # `vigil verify` (on the GPU where there is one), compared with the oracle

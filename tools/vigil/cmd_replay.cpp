@@ -280,6 +280,7 @@ int run_replay(const ReplayOptions& o) {
   Clock::time_point last_progress = start;
   std::optional<ConnectReport> failed;  // the first invalid block met
   uint64_t invalid_blocks = 0;
+  nlohmann::json invalid_list = nlohmann::json::array();  // every one, in the order met
   std::vector<std::ifstream> open_files;
   // Follow the best chain; when a block on it is invalid, mark it (and its
   // descendants) and choose again: the next best may share a prefix, or be
@@ -320,6 +321,7 @@ int run_replay(const ReplayOptions& o) {
         if (!r.validity.valid) {
           if (!failed) failed = r;
           ++invalid_blocks;
+          invalid_list.push_back({{"height", r.height}, {"hash", to_display_hex(r.hash)}, {"reason", r.validity.reason}, {"module", r.module}});
           mark_invalid(key(r.hash));
           invalid_met = true;
           if (!o.json)
@@ -360,6 +362,7 @@ int run_replay(const ReplayOptions& o) {
         {"inputs_not_verified", t.not_verified},
         {"orphan_blocks", orphans},
         {"invalid_blocks", invalid_blocks},
+        {"invalid", invalid_list},
         {"final_height", chain->final_height() ? static_cast<int64_t>(*chain->final_height()) : -1},
         {"chain_id", params.chain_id},
         {"seconds", seconds},

@@ -30,6 +30,15 @@ int run_sim(const SimCommandOptions& o) {
     so.modules.push_back({static_cast<uint32_t>(std::stoul(item.substr(colon + 1))), {item.substr(0, colon), 1}});
     at = comma + 1;
   }
+  for (const std::string& p : o.plugins) {
+    const size_t eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::fprintf(stderr, "vigil sim: --plugin wants name=path (got \"%s\")\n", p.c_str());
+      return 2;
+    }
+    so.plugins[p.substr(0, eq)] = p.substr(eq + 1);
+  }
+  so.switch_branches = o.switch_branches;
   const auto t0 = std::chrono::steady_clock::now();
   sim::SimResult r;
   if (Status s = sim::simulate(so, &r); !s.ok()) {

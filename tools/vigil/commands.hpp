@@ -72,7 +72,9 @@ struct SimCommandOptions {
   uint32_t forks = 0;
   std::optional<uint32_t> invalid_at;
   std::string invalid_kind = "badsig";
-  std::string modules = "pow:0";  // the consensus schedule: name:height,... (pow, signet, bft)
+  std::string modules = "pow:0";  // the consensus schedule: name:height,... (pow, signet, bft, plugins)
+  std::vector<std::string> plugins;  // name=path of plugin modules named in `modules` (mined like pow)
+  bool switch_branches = true;       // the branches at each switch that only the other module accepts
 };
 int run_sim(const SimCommandOptions& options);
 

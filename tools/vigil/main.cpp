@@ -121,6 +121,11 @@ int main(int argc, char** argv) {
                  "Consensus schedule, name:height,... of pow, signet and bft (e.g. pow:0,bft:1000); written to "
                  "chain.json for `replay --chain`. Each switch gets sibling blocks valid only under the other module")
       ->capture_default_str();
+  sm->add_option("--plugin", sim.plugins,
+                 "name=path: a plugin module (vigil/consensus_plugin.h) named in --modules; its blocks are mined like "
+                 "pow's. Written to chain.json");
+  sm->add_flag("!--no-switch-branches", sim.switch_branches,
+               "Do not write the branches at each switch (for a clean chain to compare a replay with)");
   sm->add_option("--invalid-kind", sim.invalid_kind, "badsig, overspend, doublespend or badmerkle")
       ->check(CLI::IsMember({"badsig", "overspend", "doublespend", "badmerkle"}))
       ->capture_default_str();

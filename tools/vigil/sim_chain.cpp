@@ -128,6 +128,7 @@ void Chain::setup_consensus() {
   params_.chain_id = "vigil-sim";
   params_.coinbase_maturity = kMaturity;
   params_.modules = o_.modules.empty() ? std::vector<ModuleActivation>{{0, {"pow", 1}}} : o_.modules;
+  params_.plugins = o_.plugins;
   // Two validator sets of four (stakes 1..4); the second is announced ten
   // blocks into the first bft stretch, when the chain is long enough.
   for (int set = 0; set < 2; ++set)
@@ -261,6 +262,8 @@ uint32_t Chain::write_switch_branches(const std::vector<Hash256>& hashes) {
     if (h < 2 || h > o_.blocks) continue;
     const std::string& before = params_.modules[i - 1].module.name;
     const std::string& after = params_.modules[i].module.name;
+    // A plugin's rules are its own: no branch is known to be invalid under it.
+    if (params_.plugins.count(before) || params_.plugins.count(after)) continue;
     // (a) From block h-1, the old module goes on past the switch: invalid
     // at h. (b) From block h-2, the new module starts a block early: invalid
     // at h-1 (an unmined block where proof of work is still due). Each is one
@@ -268,7 +271,11 @@ uint32_t Chain::write_switch_branches(const std::vector<Hash256>& hashes) {
     // first and must fall back.
     for (int branch = 0; branch < 2; ++branch) {
       const std::string& module = branch == 0 ? before : after;
-      const bool mined = branch == 0 || before == "bft";
+      // Unmined where that is what makes it invalid: a certified block after
+      // bft hands over to proof of work (branch a), or a block a height early
+      // where proof of work is still due (branch b). A certified block that
+      // happened to meet the target would be valid under pow.
+      const bool mined = branch == 0 ? !(before == "bft" && after != "bft") : before == "bft";
       Hash256 prev = hashes[branch == 0 ? h - 1 : h - 2];
       for (uint32_t height = branch == 0 ? h : h - 1; height <= o_.blocks + 1; ++height) {
         OwnedBlock sib;
@@ -424,7 +431,7 @@ Status Chain::run(SimResult* result) {
         pool_.push_back(Utxo{OutPoint{id, j}, b.txs[t].outputs[j].value, meta[t - 1][j].first, meta[t - 1][j].second});
     }
   }
-  const uint32_t switch_siblings = write_switch_branches(hashes);
+  const uint32_t switch_siblings = o_.switch_branches ? write_switch_branches(hashes) : 0;
   file_.close();
   std::ofstream(std::filesystem::path(o_.out_dir) / "chain.json") << params_.ToJson() << "\n";
   nlohmann::json modules = nlohmann::json::array();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -31,6 +32,8 @@ struct SimOptions {
   // simulator also writes siblings valid only under the other module: at H-1
   // a certified or signed but unmined block, at H a block of the old module.
   std::vector<ModuleActivation> modules;
+  std::map<std::string, std::string> plugins;  // plugin modules (name -> library), mined like pow
+  bool switch_branches = true;  // false: no branches at the switches (a clean chain)
 };
 
 struct SimResult {
