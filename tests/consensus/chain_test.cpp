@@ -3,6 +3,7 @@
 // validator-set changes two blocks later, final blocks never disconnected,
 // a reorganisation across a switch, and schedule changes on restart.
 #include <gtest/gtest.h>
+#include <secp256k1.h>
 
 #include <filesystem>
 #include <random>
@@ -11,6 +12,8 @@
 #include "vigil/block_check.hpp"
 #include "vigil/chainstate.hpp"
 #include "vigil/hash.hpp"
+#include "vigil/sighash.hpp"
+#include "vigil/transaction.hpp"
 #include "vigil/tx_builder.hpp"
 
 namespace vigil {
@@ -59,6 +62,8 @@ struct BlockSpec {
   std::vector<BftKey> signers;  // bft: sign with these (none: no certificate)
   std::vector<Validator> new_set;  // bft: a validator-set change
   std::string chain_id = "switch";
+  Bytes coinbase_script = {0x51};  // OP_TRUE: spendable without a signature (counted "not verified")
+  std::vector<OwnedTx> txs;        // after the coinbase
 };
 
 Block build(const BlockSpec& s) {
@@ -71,12 +76,13 @@ Block build(const BlockSpec& s) {
   in.script_sig.insert(in.script_sig.end(), {0x04, static_cast<uint8_t>(s.extra), static_cast<uint8_t>(s.extra >> 8), 0, 0});
   if (s.witness) in.witness = {Bytes(32, 0)};
   cb.inputs.push_back(in);
-  cb.outputs.push_back({50 * kCoin, {0x51}});
+  cb.outputs.push_back({50 * kCoin, s.coinbase_script});
   Bytes commitment = {0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed};
   commitment.resize(38, 0);
   if (s.witness) cb.outputs.push_back({0, commitment});
   Block b;
   b.owned.txs.push_back(cb);
+  for (const OwnedTx& t : s.txs) b.owned.txs.push_back(t);
   b.owned.header.assign(80, 0);
   const uint32_t version = 0x20000000;
   for (int i = 0; i < 4; ++i) {
@@ -380,6 +386,176 @@ TEST_F(Chain, ScheduleChangesBehindTheTipAreRefusedOrRewound) {
   EXPECT_EQ(c->tip()->height, 3u);
   grow(*c, switching(8), 8);
   EXPECT_EQ(c->final_height().value_or(0), 8u);
+}
+
+// A spend of output 0 of `from` (a coinbase), paying 49 BTC to OP_TRUE.
+OwnedTx spend_of(const Block& from, uint32_t sequence, uint32_t locktime = 0, Bytes script_sig = {}) {
+  OwnedTx t;
+  t.version = 2;
+  t.inputs.push_back(OwnedIn{OutPoint{txid(from.owned.txs[0]), 0}, std::move(script_sig), sequence, {}});
+  t.outputs.push_back({49 * kCoin, {0x51}});
+  t.locktime = locktime;
+  return t;
+}
+
+ChainParams with_rules(std::vector<RuleActivation> rules) {
+  ChainParams p = ChainParams::Regtest();
+  p.rules = std::move(rules);
+  p.coinbase_maturity = 1;
+  return p;
+}
+
+// CSV from 4: a relative lock of 10 blocks on a coin one block old, and a
+// time lock between the median time past and the block's time, are fine at
+// 3 (no BIP68; BIP113 not yet: the block's time is the cutoff) and
+// "bad-txns-nonfinal" at 4.
+TEST_F(Chain, CsvSequenceLocksAndMedianTimeCutoffAtTheirHeight) {
+  const ChainParams params = with_rules({{Rule::kCsv, 4}, {Rule::kSegwit, 0}});
+  std::unique_ptr<ChainState> c;
+  ASSERT_TRUE(open(params, &c).ok());
+  std::vector<Block> chain;
+  for (int h = 0; h < 3; ++h) {
+    chain.push_back(build(next(*c)));
+    ASSERT_EQ(connect(*c, chain.back()), "");
+  }
+  auto mtp = [&] {
+    uint32_t t[11];
+    int n = 0;
+    for (auto it = chain.rbegin(); it != chain.rend() && n < 11; ++it) t[n++] = it->owned.header[68] | it->owned.header[69] << 8 |
+                                                                                  it->owned.header[70] << 16 | uint32_t{it->owned.header[71]} << 24;
+    std::sort(t, t + n);
+    return t[n / 2];
+  };
+  for (uint32_t h = 3; h <= 4; ++h) {
+    const bool csv = h >= 4;
+    // BIP68: 10 blocks relative to a coin of the previous block.
+    BlockSpec s = next(*c);
+    s.txs = {spend_of(chain.back(), 10)};
+    EXPECT_EQ(connect(*c, build(s)), csv ? "bad-txns-nonfinal" : "") << h;
+    if (!csv) {
+      ASSERT_TRUE(c->disconnect_tip().ok());
+    }
+    // BIP113: a lock time after the median time past, before the block's time.
+    s.txs = {spend_of(chain.back(), 0xfffffffe, mtp() + 1)};
+    ASSERT_LT(mtp() + 1, s.time);
+    EXPECT_EQ(connect(*c, build(s)), csv ? "bad-txns-nonfinal" : "") << h;
+    if (!csv) {
+      ASSERT_TRUE(c->disconnect_tip().ok());
+    }
+    // The sequence lock met (1 block), and the disable flag: fine either way.
+    s.txs = {spend_of(chain.back(), 1)};
+    if (csv) s.txs.push_back(spend_of(chain[1], 0x80000000u | 500));  // block 1's coin, unspent so far
+    ASSERT_EQ(connect(*c, build(s)), "") << h;
+    chain.push_back(build(s));
+  }
+}
+
+// Taproot from 3: a P2TR output spent with a signature that does not verify
+// is anyone-can-spend at 2 and "mandatory-script-verify-flag-failed" at 3.
+TEST_F(Chain, TaprootSpendsAreCheckedFromTheirHeight) {
+  const ChainParams params = with_rules({{Rule::kTaproot, 3}, {Rule::kSegwit, 0}});
+  std::unique_ptr<ChainState> c;
+  ASSERT_TRUE(open(params, &c).ok());
+  Bytes p2tr = {0x51, 0x20};
+  for (int i = 0; i < 32; ++i) p2tr.push_back(static_cast<uint8_t>(0x79 + i));
+  std::vector<Block> chain;
+  for (int h = 0; h < 3; ++h) {
+    BlockSpec s = next(*c);
+    s.coinbase_script = p2tr;
+    if (h == 2) {
+      OwnedTx t = spend_of(chain.back(), 0xffffffff);
+      t.inputs[0].witness = {Bytes(64, 0x11)};
+      s.txs = {t};
+    }
+    chain.push_back(build(s));
+    ASSERT_EQ(connect(*c, chain.back()), "") << h;
+  }
+  BlockSpec s = next(*c);
+  OwnedTx t = spend_of(chain.back(), 0xffffffff);
+  t.inputs[0].witness = {Bytes(64, 0x11)};
+  s.txs = {t};
+  EXPECT_EQ(connect(*c, build(s)), "mandatory-script-verify-flag-failed");
+}
+
+// BIP66 from 3: a valid ECDSA signature with a padded (BER, not strict DER)
+// R spends a P2PK output at 2 and fails at 3; the same signature in strict
+// DER passes at 3.
+TEST_F(Chain, StrictDerFromBip66sHeight) {
+  secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+  std::array<uint8_t, 32> secret{};
+  secret.fill(0x42);
+  secp256k1_pubkey pub;
+  ASSERT_TRUE(secp256k1_ec_pubkey_create(ctx, &pub, secret.data()));
+  uint8_t key33[33];
+  size_t len = 33;
+  secp256k1_ec_pubkey_serialize(ctx, key33, &len, &pub, SECP256K1_EC_COMPRESSED);
+  Bytes p2pk = {33};
+  p2pk.insert(p2pk.end(), key33, key33 + 33);
+  p2pk.push_back(0xac);
+  // Signs input 0 of `t` (spending a P2PK output); BER-pads R if asked.
+  auto sign = [&](OwnedTx t, bool ber) {
+    const Bytes raw = serialize(t);
+    Transaction view;
+    EXPECT_TRUE(parse_transaction(ByteView(raw.data(), raw.size()), &view).ok());
+    const Hash256 digest = legacy_sighash(view, 0, ByteView(p2pk.data(), p2pk.size()), kSighashAll);
+    secp256k1_ecdsa_signature sig;
+    EXPECT_TRUE(secp256k1_ecdsa_sign(ctx, &sig, digest.bytes.data(), secret.data(), nullptr, nullptr));
+    uint8_t der[80];
+    size_t der_len = sizeof der;
+    secp256k1_ecdsa_signature_serialize_der(ctx, der, &der_len, &sig);
+    Bytes s(der, der + der_len);
+    if (ber) {  // 30 L 02 rl R ... -> 30 L+1 02 rl+1 00 R ...
+      s[1] += 1;
+      s[3] += 1;
+      s.insert(s.begin() + 4, 0x00);
+    }
+    s.push_back(kSighashAll);
+    t.inputs[0].script_sig = push_of(ByteView(s.data(), s.size()));
+    return t;
+  };
+  const ChainParams params = with_rules({{Rule::kBip66, 3}, {Rule::kSegwit, 0}});
+  std::unique_ptr<ChainState> c;
+  ASSERT_TRUE(open(params, &c).ok());
+  std::vector<Block> chain;
+  for (int h = 0; h < 3; ++h) {
+    BlockSpec s = next(*c);
+    s.coinbase_script = p2pk;
+    if (h == 2) s.txs = {sign(spend_of(chain.back(), 0xffffffff), /*ber=*/true)};
+    chain.push_back(build(s));
+    ASSERT_EQ(connect(*c, chain.back()), "") << h;
+  }
+  BlockSpec s = next(*c);
+  s.txs = {sign(spend_of(chain.back(), 0xffffffff), /*ber=*/true)};
+  EXPECT_EQ(connect(*c, build(s)), "mandatory-script-verify-flag-failed");
+  s.txs = {sign(spend_of(chain.back(), 0xffffffff), /*ber=*/false)};
+  EXPECT_EQ(connect(*c, build(s)), "");
+  secp256k1_context_destroy(ctx);
+}
+
+// pow -> the example plugin at 3, its state carried across a restart, and a
+// chain configuration naming another version of it refused.
+TEST_F(Chain, SwitchToAPluginModule) {
+  ChainParams params = ChainParams::Regtest();
+  params.modules = {{0, {"pow", 1}}, {3, {"examplepow", 1}}};
+  params.plugins["examplepow"] = VIGIL_EXAMPLE_PLUGIN;
+  {
+    std::unique_ptr<ChainState> c;
+    ASSERT_TRUE(open(params, &c).ok());
+    grow(*c, params, 4);
+    EXPECT_EQ(c->params().module_at(4).module.str(), "examplepow/v1");
+  }
+  std::unique_ptr<ChainState> c;
+  ASSERT_TRUE(open(params, &c).ok());
+  grow(*c, params, 6);
+  BlockSpec s = next(*c);
+  s.mine = false;
+  EXPECT_EQ(connect(*c, build(s)), "high-hash");
+  c.reset();
+  ChainParams v2 = params;
+  v2.modules[1].module.version = 2;
+  const Status st = open(v2, &c);
+  EXPECT_EQ(st.code(), Status::Code::kFailedPrecondition) << st.ToString();
+  EXPECT_NE(st.message().find("examplepow/v2"), std::string::npos) << st.message();
 }
 
 }  // namespace
