@@ -13,14 +13,14 @@ flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefin
 CC=clang CXX=clang++ cmake -S "$VIGIL_ROOT" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DVIGIL_CUDA=OFF -DVIGIL_BUILD_TESTS=OFF -DVIGIL_BUILD_BENCH=OFF -DVIGIL_BUILD_TOOLS=ON -DVIGIL_BUILD_FUZZ=ON \
   -DBUILD_SHARED_LIBS=OFF -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" >/dev/null
-cmake --build "$build" -j "$VIGIL_JOBS" --target fuzz_block fuzz_transaction fuzz_signature fuzz_inputs
+cmake --build "$build" -j "$VIGIL_JOBS" --target fuzz_block fuzz_transaction fuzz_signature fuzz_inputs fuzz_consensus
 
 # Seed corpora from the real data: every block of the bundled files, their
 # transactions, and the command inputs of the tests.
 corpus=$build/corpus
 mkdir -p "$build/artifacts"
-if [[ ! -d $corpus ]]; then
-  mkdir -p "$corpus"/{block,transaction,signature,inputs}
+if [[ ! -d $corpus/consensus ]]; then
+  mkdir -p "$corpus"/{block,transaction,signature,inputs,consensus}
   python3 - "$VIGIL_ROOT/tests/data" "$corpus" <<'PY'
 import os, struct, sys
 data, out = sys.argv[1], sys.argv[2]
@@ -56,12 +56,16 @@ for i, line in enumerate(open(os.path.join(data, 'checks/vectors.checks'), error
                 open(f'{out}/signature/{i}', 'wb').write(bytes([i % 6, len(key)]) + (msg + bytes(32))[:32] + key + sig)
             except ValueError:
                 pass
+# simulated-chain shapes: a chain configuration, and the regtest blocks
+open(f'{out}/consensus/chain.json', 'w').write('{"chain_id":"f","network":"regtest","modules":[{"height":0,"name":"pow"},{"height":5,"name":"bft"}],"rules":{"segwit":0},"bft":{"validators":[{"key":"' + '11'*32 + '","stake":1}]}}')
+for i, b in enumerate(blocks(os.path.join(data, 'rust-bitcoinkernel/block_data.txt'))):
+    if i % 25 == 0: open(f'{out}/consensus/{i}', 'wb').write(b)
 open(f'{out}/inputs/prevouts', 'w').write('# spent\n' + 'ab' * 32 + ':0 5000 0014' + '11' * 20 + '\n')
 PY
 fi
 
 status=0
-for t in block transaction signature inputs; do
+for t in block transaction signature inputs consensus; do
   echo "== fuzz_$t for ${seconds}s"
   if ! "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$build/artifacts/fuzz_$t-" \
       -rss_limit_mb=4096 "$corpus/$t" 2>"$build/fuzz_$t.log"; then

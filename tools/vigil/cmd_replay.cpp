@@ -17,6 +17,7 @@
 
 #include "commands.hpp"
 #include "file_io.hpp"
+#include "vigil/block_tree.hpp"
 #include "vigil/chainstate.hpp"
 #include "vigil/consensus.hpp"
 #include "vigil/hash.hpp"
@@ -113,16 +114,6 @@ Status load(const std::vector<std::string>& paths, std::vector<std::ifstream>& f
   return Status::Ok();
 }
 
-struct Entry {
-  size_t record;     // index into the located blocks
-  Hash256 prev;
-  BlockHeader header;
-  uint32_t height = 0;
-  U256 work;         // cumulative, as the modules scheduled for each height count it
-  bool reachable = false;
-  bool invalid = false;  // it or an ancestor failed to connect
-};
-
 struct Totals {
   uint64_t blocks = 0, transactions = 0, signatures = 0, checks = 0, not_verified = 0, disconnected = 0;
   ConnectReport::Stages seconds;
@@ -164,98 +155,18 @@ int run_replay(const ReplayOptions& o) {
     modules.emplace_back();
     if (Status s = registry->find(a.module, &modules.back()); !s.ok()) return error(s.ToString());
   }
-  auto module_for = [&](uint32_t height) -> const ConsensusModule& {
-    size_t at = 0;
-    for (size_t i = 0; i < params.modules.size(); ++i)
-      if (params.modules[i].height <= height) at = i;
-    return *modules[at];
-  };
-
-  std::unordered_map<std::string, Entry> index;  // key: the hash's bytes
-  std::multimap<std::string, std::string> children;
-  std::optional<std::string> genesis;
-  auto key = [](const Hash256& h) { return std::string(reinterpret_cast<const char*>(h.bytes.data()), 32); };
+  // Every block of the files in the fork-choice tree, in file order (ties
+  // in work go to the block found first).
+  BlockTree tree(params, modules);
+  bool have_genesis = false;
   for (size_t i = 0; i < records.size(); ++i) {
     BlockHeader header;
     if (Status s = parse_block_header(records[i].header, &header); !s.ok()) return error(s.ToString());
-    const std::string k = key(sha256d(ByteView(records[i].header.data(), kBlockHeaderSize)));
-    Entry e;
-    e.record = i;
-    e.prev = header.prev_block;
-    e.header = header;
-    if (!index.emplace(k, e).second) continue;  // a duplicate
-    children.emplace(key(header.prev_block), k);
-    if (header.prev_block == Hash256{} && !genesis) genesis = k;
+    (void)tree.add(header, sha256d(ByteView(records[i].header.data(), kBlockHeaderSize)), i);
+    have_genesis = have_genesis || header.prev_block == Hash256{};
   }
-  if (!genesis) return error("no genesis block (one whose previous hash is zero) in the files");
-  // Heights, and cumulative work as each height's module counts it.
-  {
-    BlockContext ctx;
-    ctx.params = &params;
-    std::vector<std::string> stack{*genesis};
-    Entry& g = index[*genesis];
-    g.reachable = true;
-    g.work = module_for(0).block_work(g.header, ctx);
-    while (!stack.empty()) {
-      const std::string k = stack.back();
-      stack.pop_back();
-      const Entry& parent = index[k];
-      auto [lo, hi] = children.equal_range(k);
-      for (auto it = lo; it != hi; ++it) {
-        Entry& child = index[it->second];
-        child.height = parent.height + 1;
-        ctx.height = child.height;
-        child.work = parent.work;
-        child.work += module_for(child.height).block_work(child.header, ctx);
-        child.reachable = true;
-        stack.push_back(it->second);
-      }
-    }
-  }
-  size_t orphans = 0;
-  for (const auto& [k, e] : index) orphans += !e.reachable;
-  // A block that failed, and every block built on it.
-  auto mark_invalid = [&](const std::string& k) {
-    std::vector<std::string> todo{k};
-    while (!todo.empty()) {
-      const std::string x = todo.back();
-      todo.pop_back();
-      index[x].invalid = true;
-      auto [lo, hi] = children.equal_range(x);
-      for (auto it = lo; it != hi; ++it) todo.push_back(it->second);
-    }
-  };
-  // The chain to follow: the most work among blocks not known invalid that
-  // keep the connected chain's final block (if any); ties go to the block
-  // found first in the files. Returns genesis .. tip.
-  auto best_path = [&](const std::optional<std::pair<uint32_t, std::string>>& final_block) {
-    const std::string* best = nullptr;
-    for (const auto& [k, e] : index) {
-      if (!e.reachable || e.invalid) continue;
-      if (final_block) {
-        if (e.height < final_block->first) continue;
-        std::string a = k;
-        while (index[a].height > final_block->first) a = key(index[a].prev);
-        if (a != final_block->second) continue;
-      }
-      if (!best) {
-        best = &k;
-        continue;
-      }
-      const Entry& b = index[*best];
-      if (e.work > b.work || (e.work == b.work && e.record < b.record)) best = &k;
-    }
-    std::vector<std::string> path;  // genesis .. best
-    if (!best) return path;
-    for (std::string k = *best;;) {
-      path.push_back(k);
-      const Entry& e = index[k];
-      if (e.height == 0) break;
-      k = key(e.prev);
-    }
-    std::reverse(path.begin(), path.end());
-    return path;
-  };
+  if (!have_genesis) return error("no genesis block (one whose previous hash is zero) in the files");
+  const size_t orphans = tree.unlinked();
 
   std::unique_ptr<Hasher> hasher;
   std::unique_ptr<Verifier> verifier;
@@ -270,7 +181,7 @@ int run_replay(const ReplayOptions& o) {
   co.verify_batch_blocks = o.batch_blocks;
   std::unique_ptr<ChainState> chain;
   if (Status s = ChainState::Open(co, verifier.get(), hasher.get(), &chain); !s.ok()) return error(s.ToString());
-  if (const std::optional<ChainTip> tip = chain->tip(); tip && !index.count(key(tip->hash)))
+  if (const std::optional<ChainTip> tip = chain->tip(); tip && !tree.find(tip->hash))
     return error("the data directory's tip " + to_display_hex(tip->hash) + " (height " + std::to_string(tip->height) +
                  ") is not in the given files");
 
@@ -286,14 +197,14 @@ int run_replay(const ReplayOptions& o) {
   // descendants) and choose again: the next best may share a prefix, or be
   // a branch that forked below (a reorganisation back).
   for (;;) {
-    std::optional<std::pair<uint32_t, std::string>> final_block;
-    if (const std::optional<uint32_t> f = chain->final_height())
-      final_block = std::make_pair(*f, key(chain->headers()[*f].hash));
-    const std::vector<std::string> path = best_path(final_block);
+    // Fork choice never leaves the connected chain's last final block.
+    std::optional<Hash256> final_block;
+    if (const std::optional<uint32_t> f = chain->final_height()) final_block = chain->headers()[*f].hash;
+    const std::vector<const BlockTree::Node*> path = tree.best_chain(final_block);
     if (path.empty()) break;
     // Move the chain onto the path: disconnect what is not on it.
     while (const std::optional<ChainTip> tip = chain->tip()) {
-      if (tip->height < path.size() && path[tip->height] == key(tip->hash)) break;
+      if (tip->height < path.size() && path[tip->height]->hash == tip->hash) break;
       if (Status s = chain->disconnect_tip(); !s.ok()) return error(s.ToString());
       ++t.disconnected;
     }
@@ -310,7 +221,7 @@ int run_replay(const ReplayOptions& o) {
       const size_t first = h;
       for (; h < path.size() && bytes.size() < group && total < (size_t{256} << 20); ++h) {
         bytes.emplace_back();
-        if (Status s = load(o.inputs, open_files, records[index[path[h]].record], &bytes.back()); !s.ok())
+        if (Status s = load(o.inputs, open_files, records[path[h]->tag], &bytes.back()); !s.ok())
           return error(s.message());
         total += bytes.back().size();
       }
@@ -322,7 +233,7 @@ int run_replay(const ReplayOptions& o) {
           if (!failed) failed = r;
           ++invalid_blocks;
           invalid_list.push_back({{"height", r.height}, {"hash", to_display_hex(r.hash)}, {"reason", r.validity.reason}, {"module", r.module}});
-          mark_invalid(key(r.hash));
+          tree.mark_invalid(r.hash);
           invalid_met = true;
           if (!o.json)
             std::fprintf(stderr, "vigil %s: invalid block at height %u: %s (%s, judged by %s); choosing the best chain without it\n",
