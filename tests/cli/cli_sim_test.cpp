@@ -154,25 +154,36 @@ TEST(VigilSimSwitch, PowToBftFallsBackFromBranchesValidOnlyUnderTheOtherModule) 
   EXPECT_NE(refused.err.find("rewind the chain to height 29"), std::string::npos) << refused.err;
 }
 
-// Every module in one chain: pow, signet from 20, bft from 40, pow again from 60.
-TEST(VigilSimSwitch, EveryModuleAndSwitchBack) {
-  TempDir dir;
-  const std::string chain = dir.file("chain");
-  const nlohmann::json manifest = simulate(dir, {"--blocks", "75", "--txs", "4", "--modules", "pow:0,signet:20,bft:40,pow:60"});
-  ASSERT_FALSE(manifest.empty());
-  const nlohmann::json j = replay_chain(dir, chain, dir.file("d"), 1);
-  EXPECT_EQ(j["tip"], manifest["expected"]["tip"]);
-  EXPECT_EQ(j["height"], 75);
-  EXPECT_EQ(j["final_height"], 59);  // the last bft block
-  // Each switch's two branches, in file order, refused where the other
-  // module would have accepted them -- except the last switch's early
-  // branch, which forks below the final bft block 59: never tried.
-  const std::vector<std::pair<int, std::string>> want = {
-      {20, "bad-signet-blksig"}, {19, "high-hash"}, {40, "bft-cert-missing"}, {39, "high-hash"}, {60, "high-hash"}};
-  ASSERT_EQ(j["invalid"].size(), want.size()) << j["invalid"].dump();
-  for (size_t i = 0; i < want.size(); ++i) {
-    EXPECT_EQ(j["invalid"][i]["height"], want[i].first) << i;
-    EXPECT_EQ(j["invalid"][i]["reason"], want[i].second) << i;
+// Every module and every switch between two of them, in two chains: each
+// switch's two branches are tried in file order and refused where the other
+// module would have accepted them -- except a branch that forks below a
+// final bft block, which fork choice never follows.
+TEST(VigilSimSwitch, EveryModuleAndEverySwitch) {
+  struct Case {
+    const char* modules;
+    int final_height;
+    std::vector<std::pair<int, std::string>> invalid;
+  };
+  const Case cases[] = {
+      {"pow:0,signet:20,bft:40,pow:60", 59,
+       {{20, "bad-signet-blksig"}, {19, "high-hash"}, {40, "bft-cert-missing"}, {39, "high-hash"}, {60, "high-hash"}}},
+      {"pow:0,bft:20,signet:40,pow:60", 39,
+       {{20, "bft-cert-missing"}, {19, "high-hash"}, {40, "high-hash"}, {60, "high-hash"}, {59, "high-hash"}}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.modules);
+    TempDir dir;
+    const nlohmann::json manifest = simulate(dir, {"--blocks", "75", "--txs", "4", "--modules", c.modules});
+    ASSERT_FALSE(manifest.empty());
+    const nlohmann::json j = replay_chain(dir, dir.file("chain"), dir.file("d"), 1);
+    EXPECT_EQ(j["tip"], manifest["expected"]["tip"]);
+    EXPECT_EQ(j["height"], 75);
+    EXPECT_EQ(j["final_height"], c.final_height);
+    ASSERT_EQ(j["invalid"].size(), c.invalid.size()) << j["invalid"].dump();
+    for (size_t i = 0; i < c.invalid.size(); ++i) {
+      EXPECT_EQ(j["invalid"][i]["height"], c.invalid[i].first) << i;
+      EXPECT_EQ(j["invalid"][i]["reason"], c.invalid[i].second) << i;
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "fuzz_hashes.hpp"
 #include "vigil/block_check.hpp"
 #include "vigil/spends.hpp"
 
@@ -16,12 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!parse_block(block, &parsed).ok()) return 0;
   std::vector<Transaction> txs;
   if (!read_block_transactions(block, parsed, &txs).ok()) __builtin_trap();  // parse_block vouched for them
-  BlockHashes hashes;
-  hashes.txids = block_txids(block, parsed);
-  hashes.merkle = merkle_root(hashes.txids);
-  std::vector<Hash256> wtxids{Hash256{}};
-  for (size_t i = 1; i < parsed.txs.size(); ++i) wtxids.push_back(wtxid_of(block, parsed.txs[i]));
-  hashes.witness_merkle = merkle_root(wtxids);
+  const BlockHashes hashes = fuzz::block_hashes_here(block, parsed);
   for (bool pow : {true, false}) {
     CheckBlockOptions o;
     o.check_pow = pow;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "vigil/bft.hpp"
+#include "fuzz_hashes.hpp"
 #include "vigil/block_check.hpp"
 #include "vigil/consensus.hpp"
 #include "vigil/signet.hpp"
@@ -49,12 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ParsedBlock parsed;
   std::vector<Transaction> txs;
   if (!parse_block(bytes, &parsed).ok() || !read_block_transactions(bytes, parsed, &txs).ok()) return 0;
-  BlockHashes hashes;
-  hashes.txids = block_txids(bytes, parsed);
-  hashes.merkle = merkle_root(hashes.txids);
-  std::vector<Hash256> wtxids{Hash256{}};
-  for (size_t i = 1; i < parsed.txs.size(); ++i) wtxids.push_back(wtxid_of(bytes, parsed.txs[i]));
-  hashes.witness_merkle = merkle_root(wtxids);
+  const BlockHashes hashes = fuzz::block_hashes_here(bytes, parsed);
   const BlockView view{bytes, &parsed, &txs, &hashes};
 
   ChainParams params = ChainParams::Regtest();

@@ -271,11 +271,10 @@ uint32_t Chain::write_switch_branches(const std::vector<Hash256>& hashes) {
     // first and must fall back.
     for (int branch = 0; branch < 2; ++branch) {
       const std::string& module = branch == 0 ? before : after;
-      // Unmined where that is what makes it invalid: a certified block after
-      // bft hands over to proof of work (branch a), or a block a height early
-      // where proof of work is still due (branch b). A certified block that
-      // happened to meet the target would be valid under pow.
-      const bool mined = branch == 0 ? !(before == "bft" && after != "bft") : before == "bft";
+      // Mined only where the missing certificate or solution is what makes
+      // it invalid; otherwise unmined, since a certified block that met the
+      // target would be valid under pow, and a signet block always is.
+      const bool mined = branch == 0 ? (after == "bft" || (after == "signet" && before == "pow")) : before == "bft";
       Hash256 prev = hashes[branch == 0 ? h - 1 : h - 2];
       for (uint32_t height = branch == 0 ? h : h - 1; height <= o_.blocks + 1; ++height) {
         OwnedBlock sib;
