@@ -112,7 +112,7 @@ TEST(VigilReplay, ReorganisesOntoTheLongerBranchLikeACleanReplay) {
   EXPECT_EQ(clean["utxo_count"], reorg["utxo_count"]);
 }
 
-TEST(VigilReplay, StopsAtTheFirstInvalidBlockWithHeightHashAndReason) {
+TEST(VigilReplay, ReportsAnInvalidBlockWithHeightHashAndReasonAndEndsBeforeIt) {
   TempDir dir;
   const Bytes contents = test::read_file(kMainnet);
   std::vector<BlockRecord> records;
