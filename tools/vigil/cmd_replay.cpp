@@ -290,9 +290,11 @@ int run_replay(const ReplayOptions& o) {
     std::printf("%s\n", j.dump(2).c_str());
   } else {
     if (failed)
-      std::printf("INVALID block at height %u: %s\n  reason %s%s%s\n", failed->height, to_display_hex(failed->hash).c_str(),
-                  failed->validity.reason.c_str(), failed->validity.debug.empty() ? "" : " (",
-                  failed->validity.debug.empty() ? "" : (failed->validity.debug + ")").c_str());
+      std::printf("INVALID block at height %u: %s\n  reason %s%s%s, judged by %s; %llu invalid block(s) met in all, set "
+                  "aside with their descendants\n",
+                  failed->height, to_display_hex(failed->hash).c_str(), failed->validity.reason.c_str(),
+                  failed->validity.debug.empty() ? "" : " (", failed->validity.debug.empty() ? "" : (failed->validity.debug + ")").c_str(),
+                  failed->module.c_str(), static_cast<unsigned long long>(invalid_blocks));
     std::printf("tip          %s\n", tip ? to_display_hex(tip->hash).c_str() : "(none)");
     std::printf("height       %s\n", tip ? std::to_string(tip->height).c_str() : "-");
     std::printf("utxo         %llu coins, digest %s\n", static_cast<unsigned long long>(tip ? tip->coins : 0),
