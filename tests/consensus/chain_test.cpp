@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <secp256k1.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 
@@ -12,6 +13,8 @@
 #include "vigil/block_check.hpp"
 #include "vigil/chainstate.hpp"
 #include "vigil/hash.hpp"
+#include "vigil/merkle.hpp"
+#include "vigil/verify.hpp"
 #include "vigil/sighash.hpp"
 #include "vigil/transaction.hpp"
 #include "vigil/tx_builder.hpp"
@@ -530,6 +533,55 @@ TEST_F(Chain, StrictDerFromBip66sHeight) {
   s.txs = {sign(spend_of(chain.back(), 0xffffffff), /*ber=*/false)};
   EXPECT_EQ(connect(*c, build(s)), "");
   secp256k1_context_destroy(ctx);
+}
+
+// bft's hash work: declare_hashes asks for the unsigned Merkle tree, and
+// declare_work signs over the root it is given (the chain state computes it
+// through the Hasher): the right root verifies, a wrong one does not.
+TEST_F(Chain, BftDeclaresItsMerkleTreeAndUsesTheRootItIsGiven) {
+  ChainParams params = switching(1);
+  params.modules = {{0, {"bft", 1}}};
+  std::shared_ptr<const ConsensusModule> bft;
+  ASSERT_TRUE(ModuleRegistry::WithBuiltins()->find({"bft", 1}, &bft).ok());
+  BlockSpec spec;
+  spec.time = 1'600'000'000;
+  spec.mine = false;
+  spec.signers = set_a();
+  OwnedTx extra = spend_of(build(spec), 0xffffffff);  // a second transaction, so the tree has two leaves
+  spec.txs = {extra};
+  const Block b = build(spec);
+  ParsedBlock parsed;
+  std::vector<Transaction> txs;
+  ASSERT_TRUE(parse_block(ByteView(b.bytes.data(), b.bytes.size()), &parsed).ok());
+  ASSERT_TRUE(read_block_transactions(ByteView(b.bytes.data(), b.bytes.size()), parsed, &txs).ok());
+  BlockHashes hashes;
+  hashes.txids = block_txids(ByteView(b.bytes.data(), b.bytes.size()), parsed);
+  const BlockView view{ByteView(b.bytes.data(), b.bytes.size()), &parsed, &txs, &hashes};
+  class Empty final : public ChainHistory {
+   public:
+    uint32_t size() const override { return 0; }
+    const HeaderEntry& at(uint32_t) const override { std::abort(); }
+  } history;
+  BlockContext ctx;
+  ctx.chain = &history;
+  ctx.params = &params;
+  HashWork hw;
+  bft->declare_hashes(view, ctx, &hw);
+  ASSERT_EQ(hw.merkle_trees.size(), 1u);
+  ASSERT_EQ(hw.merkle_trees[0].size(), 2u);
+  EXPECT_NE(hw.merkle_trees[0][0], hashes.txids[0]);  // the coinbase without its certificate
+  EXPECT_EQ(hw.merkle_trees[0][1], hashes.txids[1]);
+  for (bool right : {true, false}) {
+    MerkleResult root = merkle_root(hw.merkle_trees[0]);
+    if (!right) root.root.bytes[5] ^= 1;
+    ctx.merkle_roots = {&root, 1};
+    std::unique_ptr<ModuleWork> work;
+    ASSERT_TRUE(bft->declare_work(view, ctx, &work).valid);
+    std::vector<uint8_t> verdicts;
+    for (const Check& c : work->checks) verdicts.push_back(verify_check(c));
+    Bytes state;
+    EXPECT_EQ(bft->judge(view, ctx, *work, verdicts, &state).reason, right ? "" : "bft-cert-bad-signature");
+  }
 }
 
 // pow -> the example plugin at 3, its state carried across a restart, and a

@@ -9,7 +9,9 @@
 //
 //   1. check_header          the header alone (context-free)
 //   2. check_header_context  the header against the branch it extends
-//   3. declare_work          the signature checks the block needs; they are
+//   3. declare_hashes        the hash work the block needs first (Merkle trees,
+//                            computed through the Hasher, on the GPU when there is one)
+//      declare_work          the signature checks the block needs; they are
 //                            verified in the same batch as the block's
 //                            transaction signatures (on the GPU when there is one)
 //   4. judge                 the verdict once those checks are verified, and
@@ -42,6 +44,7 @@
 #include "vigil/block_check.hpp"
 #include "vigil/chain_work.hpp"
 #include "vigil/hasher.hpp"
+#include "vigil/merkle.hpp"
 #include "vigil/status.hpp"
 #include "vigil/transaction.hpp"
 #include "vigil/verify.hpp"
@@ -207,6 +210,17 @@ struct BlockContext {
   // at module_since (the first block it judges starts from the parameters).
   ByteView module_state;
   bool check_pow = true;                // false: proof-of-work rules skipped (tests of other rules)
+  // In declare_work: the roots of the trees declare_hashes asked for, in
+  // order. Empty when it asked for none, or when the caller computed none
+  // (a module must then compute them itself, as it would have).
+  std::span<const MerkleResult> merkle_roots;
+};
+
+// The hash work a module asks for before it declares its checks (bft's and
+// signet's signed messages cover the block's Merkle root with the
+// certificate or solution left out).
+struct HashWork {
+  std::vector<std::vector<Hash256>> merkle_trees;  // leaves of each tree
 };
 
 // A block, parsed, with its txids and Merkle roots.
@@ -236,6 +250,11 @@ class ConsensusModule {
   // 2. The header against its branch (pow: nBits as retargeted, time above
   //    the median of the last 11).
   virtual Validity check_header_context(const BlockHeader& header, const BlockContext& ctx) const = 0;
+  // 3a. The hash work the block needs before its checks can be declared.
+  //     Default: none.
+  virtual void declare_hashes(const BlockView& block, const BlockContext& ctx, HashWork* out) const {
+    (void)block, (void)ctx, (void)out;
+  }
   // 3. The block's signature work; an invalid verdict when the block lacks
   //    what the module needs (no solution, a malformed certificate).
   virtual Validity declare_work(const BlockView& block, const BlockContext& ctx,

@@ -81,12 +81,18 @@ struct SignetBlock {
   Hash256 signet_merkle_root;
   SignetTxs txs;
 };
+// The leaves of the signet Merkle tree: `txids` with the coinbase's
+// replaced by the txid of the coinbase without its solution push. nullopt
+// without txids or a witness commitment output.
+std::optional<std::vector<Hash256>> signet_merkle_leaves(const OwnedTx& coinbase, std::span<const Hash256> txids);
 // SignetTxs::Create for a block: `txids` are all of its txids (the first,
 // the coinbase's, is replaced by the stripped coinbase's). Invalid
 // (kBadSignetBlksig) when there is no witness commitment output or the
 // solution cannot be decoded; the debug string says which.
+// `merkle_root`: the root of signet_merkle_leaves when already computed
+// (through the Hasher); else computed here.
 Validity signet_block(const BlockHeader& header, const OwnedTx& coinbase, std::span<const Hash256> txids,
-                      ByteView challenge, SignetBlock* out);
+                      ByteView challenge, SignetBlock* out, const std::optional<Hash256>& merkle_root = std::nullopt);
 // The same for an owned block (header and txids computed from it).
 Validity signet_block(const OwnedBlock& block, ByteView challenge, SignetBlock* out);
 

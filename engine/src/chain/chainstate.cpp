@@ -416,10 +416,26 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
   // The module's own signature work rides in the same batch, and its state
   // after this block is known now (the next block is prepared on it).
   const BlockView block_view{block, &parsed, &txs, &p->hashes};
-  report->validity = module.declare_work(block_view, ctx, &p->work);
+  // The hash work the module needs first (Merkle roots over the block's
+  // txids), through the Hasher: on the GPU when it has one.
+  HashWork hash_work;
+  module.declare_hashes(block_view, ctx, &hash_work);
+  std::vector<MerkleResult> roots(hash_work.merkle_trees.size());
+  if (!roots.empty()) {
+    std::vector<Hash256> leaves;
+    std::vector<uint32_t> sizes;
+    for (const std::vector<Hash256>& tree : hash_work.merkle_trees) {
+      leaves.insert(leaves.end(), tree.begin(), tree.end());
+      sizes.push_back(static_cast<uint32_t>(tree.size()));
+    }
+    if (Status s = m.hasher->merkle_roots(leaves, sizes, roots); !s.ok()) return s;
+  }
+  BlockContext work_ctx = ctx;
+  work_ctx.merkle_roots = roots;
+  report->validity = module.declare_work(block_view, work_ctx, &p->work);
   if (!p->work) p->work = std::make_unique<ModuleWork>();
   Bytes state_after;
-  if (report->validity.valid) report->validity = module.next_state(block_view, ctx, *p->work, &state_after);
+  if (report->validity.valid) report->validity = module.next_state(block_view, work_ctx, *p->work, &state_after);
   if (!report->validity.valid) return Status::Ok();
   changes.header.assign(block.begin(), block.begin() + kBlockHeaderSize);
   changes.module_state = std::move(state_after);

@@ -203,19 +203,36 @@ Bytes strip_certificates(ByteView script) {
   return out;
 }
 
+// The leaves of the unsigned Merkle tree: every txid, the coinbase's
+// replaced by its txid without the certificate pushes. nullopt when the
+// coinbase has no commitment output (then the header's own root stands).
+std::optional<std::vector<Hash256>> unsigned_leaves(OwnedTx coinbase, std::vector<Hash256> txids) {
+  auto commitment = commitment_output(coinbase.outputs, [](const OwnedOut& o) { return ByteView(o.script); });
+  if (!commitment) return std::nullopt;
+  Bytes& script = coinbase.outputs[*commitment].script;
+  script = strip_certificates(script);
+  txids[0] = txid(coinbase);
+  return txids;
+}
+
+// sha256d of the header with `root` as its Merkle root.
+Hash256 hash_with_root(ByteView header, const Hash256& root) {
+  Bytes h(header.begin(), header.begin() + kBlockHeaderSize);
+  std::copy(root.bytes.begin(), root.bytes.end(), h.begin() + 36);
+  return sha256d(h);
+}
+
 // The unsigned hash from the header, the coinbase and every txid (the
 // coinbase's replaced here).
 Hash256 unsigned_hash(ByteView header, OwnedTx coinbase, std::vector<Hash256> txids) {
-  Bytes h(header.begin(), header.begin() + kBlockHeaderSize);
-  auto commitment = commitment_output(coinbase.outputs, [](const OwnedOut& o) { return ByteView(o.script); });
-  if (commitment) {
-    Bytes& script = coinbase.outputs[*commitment].script;
-    script = strip_certificates(script);
-    txids[0] = txid(coinbase);
-    const Hash256 root = merkle_root(txids).root;
-    std::copy(root.bytes.begin(), root.bytes.end(), h.begin() + 36);
-  }
-  return sha256d(h);
+  const auto leaves = unsigned_leaves(std::move(coinbase), std::move(txids));
+  if (!leaves) return sha256d(header.first(kBlockHeaderSize));
+  return hash_with_root(header, merkle_root(*leaves).root);
+}
+
+std::vector<Hash256> txids_of(const BlockView& block) {
+  return block.hashes && block.hashes->txids.size() == block.txs->size() ? block.hashes->txids
+                                                                          : block_txids(block.bytes, *block.parsed);
 }
 
 Status commitment_script(OwnedBlock& block, Bytes** script) {
@@ -281,10 +298,7 @@ std::string bft_validator_set_problem(std::span<const Validator> validators) {
 
 Hash256 bft_unsigned_block_hash(const BlockView& block) {
   if (block.txs->empty()) return sha256d(block.bytes.first(kBlockHeaderSize));
-  std::vector<Hash256> ids = block.hashes && block.hashes->txids.size() == block.txs->size()
-                                 ? block.hashes->txids
-                                 : block_txids(block.bytes, *block.parsed);
-  return unsigned_hash(block.bytes, own((*block.txs)[0]), std::move(ids));
+  return unsigned_hash(block.bytes, own((*block.txs)[0]), txids_of(block));
 }
 
 Hash256 bft_unsigned_block_hash(const OwnedBlock& block) {
@@ -390,6 +404,11 @@ class BftModule final : public ConsensusModule {
     return Validity::Valid();
   }
 
+  void declare_hashes(const BlockView& block, const BlockContext&, HashWork* out) const override {
+    if (!block.txs || block.txs->empty()) return;
+    if (auto leaves = unsigned_leaves(own((*block.txs)[0]), txids_of(block))) out->merkle_trees.push_back(std::move(*leaves));
+  }
+
   Validity declare_work(const BlockView& block, const BlockContext& ctx,
                         std::unique_ptr<ModuleWork>* work) const override {
     auto w = std::make_unique<BftWork>();
@@ -427,7 +446,11 @@ class BftModule final : public ConsensusModule {
     if (three_signed <= two_total)
       return Validity::Invalid("bft-cert-insufficient-stake", std::to_string(signed_stake) + "/" + std::to_string(total));
 
-    w->message = bft_signing_message(ctx.params->chain_id, ctx.height, bft_unsigned_block_hash(block));
+    // The unsigned root from the chain state's Hasher when it computed the
+    // tree declare_hashes asked for; else computed here.
+    const Hash256 unsigned_hash = ctx.merkle_roots.size() == 1 ? hash_with_root(block.bytes, ctx.merkle_roots[0].root)
+                                                               : bft_unsigned_block_hash(block);
+    w->message = bft_signing_message(ctx.params->chain_id, ctx.height, unsigned_hash);
     for (const BftSignature& s : w->signatures)
       w->checks.push_back(Check{Scheme::kEd25519Strict, s.public_key, w->message, s.signature, nullptr});
     for (ByteView p : pushes.validator_sets) w->validator_sets.emplace_back(p.begin(), p.end());

@@ -144,6 +144,14 @@ class SignetModule final : public ConsensusModule {
     return Validity::Valid();
   }
 
+  void declare_hashes(const BlockView& block, const BlockContext& ctx, HashWork* out) const override {
+    if (ctx.height == 0 || !block.txs || block.txs->empty() || !block.hashes ||
+        block.hashes->txids.size() != block.txs->size())
+      return;
+    if (auto leaves = signet_merkle_leaves(own((*block.txs)[0]), block.hashes->txids))
+      out->merkle_trees.push_back(std::move(*leaves));
+  }
+
   Validity declare_work(const BlockView& block, const BlockContext& ctx,
                         std::unique_ptr<ModuleWork>* work) const override {
     auto w = std::make_unique<SignetWork>();
@@ -178,7 +186,11 @@ class SignetModule final : public ConsensusModule {
     const Bytes empty;
     const Bytes& challenge = ctx.params ? ctx.params->signet_challenge : empty;
     SignetBlock sb;
-    Validity v = signet_block(block.parsed->header, own((*block.txs)[0]), block.hashes->txids, view(challenge), &sb);
+    // The signet root from the chain state's Hasher when it computed the
+    // tree declare_hashes asked for; else computed here.
+    std::optional<Hash256> root;
+    if (ctx.merkle_roots.size() == 1) root = ctx.merkle_roots[0].root;
+    Validity v = signet_block(block.parsed->header, own((*block.txs)[0]), block.hashes->txids, view(challenge), &sb, root);
     if (!v.valid) return v;
     if (challenge == Bytes{bitcoin::OP_1}) return judge_op_true(sb.solution);
     // BIP325 verifies without the taproot rules, so there a witness v1+
@@ -292,23 +304,30 @@ SignetTxs make_signet_txs(ByteView block_data, ByteView challenge, const SignetS
   return t;
 }
 
+std::optional<std::vector<Hash256>> signet_merkle_leaves(const OwnedTx& coinbase, std::span<const Hash256> txids) {
+  const std::optional<size_t> at = witness_commitment_output(coinbase);
+  if (txids.empty() || !at) return std::nullopt;
+  const SignetSection section = find_signet_section(view(coinbase.outputs[*at].script));
+  OwnedTx stripped = coinbase;
+  if (section.found) stripped.outputs[*at].script = section.stripped_script;
+  std::vector<Hash256> leaves(txids.begin(), txids.end());
+  leaves[0] = txid(stripped);
+  return leaves;
+}
+
 Validity signet_block(const BlockHeader& header, const OwnedTx& coinbase, std::span<const Hash256> txids,
-                      ByteView challenge, SignetBlock* out) {
+                      ByteView challenge, SignetBlock* out, const std::optional<Hash256>& merkle_root_given) {
   if (txids.empty()) return Validity::Invalid(kBadSignetBlksig, "the block has no coinbase");
   const std::optional<size_t> at = witness_commitment_output(coinbase);
   if (!at) return Validity::Invalid(kBadSignetBlksig, "no witness commitment in the coinbase");
   SignetBlock b;
   const SignetSection section = find_signet_section(view(coinbase.outputs[*at].script));
-  OwnedTx stripped = coinbase;
   if (section.found) {
     if (!decode_signet_solution(view(section.solution), &b.solution))
       return Validity::Invalid(kBadSignetBlksig, "the signet solution cannot be decoded");
     b.has_solution = true;
-    stripped.outputs[*at].script = section.stripped_script;
   }
-  std::vector<Hash256> leaves(txids.begin(), txids.end());
-  leaves[0] = txid(stripped);
-  b.signet_merkle_root = merkle_root(leaves).root;
+  b.signet_merkle_root = merkle_root_given ? *merkle_root_given : merkle_root(*signet_merkle_leaves(coinbase, txids)).root;
   const Bytes data = signet_block_data(header, b.signet_merkle_root);
   b.txs = make_signet_txs(view(data), challenge, b.solution);
   *out = std::move(b);
