@@ -78,6 +78,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)m->check_header(parsed.header, parsed.hash, ctx);
       (void)m->check_header_context(parsed.header, ctx);
       (void)m->block_work(parsed.header, ctx);
+      // The declared hash work, computed here as the chain state would;
+      // every other round without it (the module computes its own).
+      HashWork hash_work;
+      m->declare_hashes(view, ctx, &hash_work);
+      std::vector<MerkleResult> roots;
+      for (const auto& tree : hash_work.merkle_trees) roots.push_back(merkle_root(tree));
+      if (with_state) ctx.merkle_roots = roots;
       std::unique_ptr<ModuleWork> work;
       if (!m->declare_work(view, ctx, &work).valid || !work) continue;
       Bytes state;
