@@ -13,12 +13,8 @@ class Tree : public ::testing::Test {
   explicit Tree(ChainParams params = ChainParams::Regtest()) : params_(std::move(params)) {}
 
   BlockTree make() {
-    auto registry = ModuleRegistry::WithBuiltins();
     std::vector<std::shared_ptr<const ConsensusModule>> mods;
-    for (const ModuleActivation& a : params_.modules) {
-      mods.emplace_back();
-      EXPECT_TRUE(registry->find(a.module, &mods.back()).ok());
-    }
+    EXPECT_TRUE(ModuleRegistry::WithBuiltins()->modules_for(params_, &mods).ok());
     return BlockTree(params_, mods);
   }
 

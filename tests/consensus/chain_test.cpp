@@ -263,6 +263,18 @@ TEST_F(Chain, RuleActivationsAtTheirHeight) {
   ASSERT_EQ(connect(*c, build(s)), "");
 }
 
+// `b` with block version 3, mined again.
+Block version_3(Block b) {
+  b.owned.header[0] = 3;
+  b.owned.header[3] = 0;
+  for (uint32_t nonce = 0;; ++nonce) {
+    for (int i = 0; i < 4; ++i) b.owned.header[76 + i] = static_cast<uint8_t>(nonce >> (8 * i));
+    if (check_proof_of_work(sha256d(ByteView(b.owned.header.data(), 80)), kRegtestBits, Network::kRegtest)) break;
+  }
+  b.bytes = serialize(b.owned);
+  return b;
+}
+
 TEST_F(Chain, VersionRulesAtTheirHeight) {
   ChainParams params = ChainParams::Regtest();
   params.rules = {{Rule::kBip65, 2}, {Rule::kSegwit, 0}};
@@ -271,25 +283,10 @@ TEST_F(Chain, VersionRulesAtTheirHeight) {
   for (int h = 0; h < 2; ++h) {
     Block b = build(next(*c));
     // version 3 is fine before BIP65...
-    b.owned.header[0] = 3;
-    b.owned.header[3] = 0;
-    for (uint32_t nonce = 0;; ++nonce) {
-      for (int i = 0; i < 4; ++i) b.owned.header[76 + i] = static_cast<uint8_t>(nonce >> (8 * i));
-      if (check_proof_of_work(sha256d(ByteView(b.owned.header.data(), 80)), kRegtestBits, Network::kRegtest)) break;
-    }
-    b.bytes = serialize(b.owned);
-    ASSERT_EQ(connect(*c, b), "") << h;
+    ASSERT_EQ(connect(*c, version_3(std::move(b))), "") << h;
   }
   // ...and "bad-version(0x00000003)" from it on.
-  Block b = build(next(*c));
-  b.owned.header[0] = 3;
-  b.owned.header[3] = 0;
-  for (uint32_t nonce = 0;; ++nonce) {
-    for (int i = 0; i < 4; ++i) b.owned.header[76 + i] = static_cast<uint8_t>(nonce >> (8 * i));
-    if (check_proof_of_work(sha256d(ByteView(b.owned.header.data(), 80)), kRegtestBits, Network::kRegtest)) break;
-  }
-  b.bytes = serialize(b.owned);
-  EXPECT_EQ(connect(*c, b), "bad-version(0x00000003)");
+  EXPECT_EQ(connect(*c, version_3(build(next(*c)))), "bad-version(0x00000003)");
 }
 
 TEST_F(Chain, ValidatorSetChangeAppliesTwoBlocksLaterAndSurvivesRestart) {

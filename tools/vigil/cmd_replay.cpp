@@ -149,12 +149,8 @@ int run_replay(const ReplayOptions& o) {
       return error(o.chain_config + ": " + s.message());
   }
   auto registry = ModuleRegistry::WithBuiltins();
-  if (Status s = registry->resolve(params); !s.ok()) return error(s.ToString());
   std::vector<std::shared_ptr<const ConsensusModule>> modules;
-  for (const ModuleActivation& a : params.modules) {
-    modules.emplace_back();
-    if (Status s = registry->find(a.module, &modules.back()); !s.ok()) return error(s.ToString());
-  }
+  if (Status s = registry->modules_for(params, &modules); !s.ok()) return error(s.ToString());
   // Every block of the files in the fork-choice tree, in file order (ties
   // in work go to the block found first).
   BlockTree tree(params, modules);

@@ -149,8 +149,9 @@ struct ChainParams {
   // testnet4's BIP94 timewarp rule.
   static ChainParams ForNetwork(Network network);
 
-  // The module entry and the rules for the block at `height`.
-  const ModuleActivation& module_at(uint32_t height) const;
+  // The module entry (and its index in `modules`) and the rules for the block at `height`.
+  const ModuleActivation& module_at(uint32_t height) const { return modules[module_index(height)]; }
+  size_t module_index(uint32_t height) const;
   RuleSet rules_at(uint32_t height) const;
   uint32_t retarget_interval() const { return static_cast<uint32_t>(pow_target_timespan / pow_target_spacing); }
 
@@ -296,6 +297,8 @@ class ModuleRegistry {
   // Every module `params` schedules, plugins loaded from params.plugins as
   // needed: the first error, so that a chain never starts half-configured.
   Status resolve(const ChainParams& params);
+  // resolve(), then the module of each schedule entry, in order.
+  Status modules_for(const ChainParams& params, std::vector<std::shared_ptr<const ConsensusModule>>* out);
 
  private:
   std::vector<std::shared_ptr<const ConsensusModule>> modules_;
@@ -312,5 +315,14 @@ std::shared_ptr<const ConsensusModule> make_bft_module();
 // four times the timespan; regtest never retargets; testnet's
 // minimum-difficulty exception when allowed).
 uint32_t next_work_required(const BlockHeader& header, const BlockContext& ctx);
+
+// The pow module's header rules, for every module that keeps proof of work
+// (signet): "high-hash" (skipped when !ctx.check_pow) ...
+Validity check_pow_header(const BlockHeader& header, const Hash256& hash, const BlockContext& ctx);
+// ... and "bad-diffbits" (skipped when !ctx.check_pow) then check_time_above_median.
+Validity check_pow_header_context(const BlockHeader& header, const BlockContext& ctx);
+// "time-too-old": the time at or below the median of the last 11 blocks
+// (any module; valid for the genesis block).
+Validity check_time_above_median(const BlockHeader& header, const BlockContext& ctx);
 
 }  // namespace vigil

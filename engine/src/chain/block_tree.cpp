@@ -16,12 +16,7 @@ size_t BlockTree::Key::operator()(const Hash256& h) const {
 BlockTree::BlockTree(const ChainParams& params, std::vector<std::shared_ptr<const ConsensusModule>> modules)
     : params_(params), modules_(std::move(modules)) {}
 
-const ConsensusModule& BlockTree::module_at(uint32_t height) const {
-  size_t at = 0;
-  for (size_t i = 0; i < params_.modules.size(); ++i)
-    if (params_.modules[i].height <= height) at = i;
-  return *modules_[at];
-}
+const ConsensusModule& BlockTree::module_at(uint32_t height) const { return *modules_[params_.module_index(height)]; }
 
 bool BlockTree::add(const BlockHeader& header, const Hash256& hash, uint64_t tag) {
   if (nodes_.count(hash)) return false;

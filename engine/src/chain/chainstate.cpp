@@ -48,12 +48,6 @@ struct ChainState::Impl {
     headers.resize(n);
     states.resize(n);
   }
-  size_t module_index(uint32_t height) const {
-    size_t at = 0;
-    for (size_t i = 0; i < params.modules.size(); ++i)
-      if (params.modules[i].height <= height) at = i;
-    return at;
-  }
 };
 
 namespace {
@@ -100,7 +94,7 @@ Status load_headers(ChainState::Impl& m) {
 Status disconnect(ChainState::Impl& m, bool allow_final) {
   const std::optional<ChainTip> t = m.store->tip();
   if (!t) return Status::InvalidArgument("disconnect: the chain is empty");
-  if (!allow_final && m.modules[m.module_index(t->height)]->final_when_connected())
+  if (!allow_final && m.modules[m.params.module_index(t->height)]->final_when_connected())
     return Status::FailedPrecondition("block " + to_display_hex(t->hash) + " at height " + std::to_string(t->height) +
                                       " is final (" + m.params.module_at(t->height).module.str() + "): it is never disconnected");
   if (Status s = m.store->disconnect_tip(); !s.ok()) return s;
@@ -147,12 +141,7 @@ Status ChainState::Open(const ChainStateOptions& options, Verifier* verifier, Ha
   }
   if (Status s = impl->params.validate(); !s.ok()) return s;
   impl->registry = options.modules ? options.modules : ModuleRegistry::WithBuiltins();
-  if (Status s = impl->registry->resolve(impl->params); !s.ok()) return s;
-  for (const ModuleActivation& a : impl->params.modules) {
-    std::shared_ptr<const ConsensusModule> mod;
-    if (Status s = impl->registry->find(a.module, &mod); !s.ok()) return s;
-    impl->modules.push_back(std::move(mod));
-  }
+  if (Status s = impl->registry->modules_for(impl->params, &impl->modules); !s.ok()) return s;
   if (Status s = UtxoStore::Open(options.store, &impl->store); !s.ok()) return s;
   if (Status s = load_headers(*impl); !s.ok()) return s;
   if (Status s = reconcile_schedule(*impl); !s.ok()) return s;
@@ -242,9 +231,10 @@ BlockContext context_for(const ChainState::Impl& m, const HeaderPrefix& history,
 // BIP68 (CalculateSequenceLocks + EvaluateSequenceLocks): each input whose
 // sequence does not disable it locks the transaction until its coin is
 // that many blocks old, or that many 512-second units old by median time
-// past. `coin_heights[i]` is the height of the block that created input i's coin.
+// past. `coin_heights[i]` is the height of the block that created input i's
+// coin; `parent_mtp` the median time past of the block's parent.
 bool sequence_locks_met(const Transaction& tx, const std::vector<uint32_t>& coin_heights, const ChainHistory& history,
-                        uint32_t height) {
+                        uint32_t height, uint32_t parent_mtp) {
   if (tx.version < 2 || height == 0) return true;
   constexpr uint32_t kDisable = 1u << 31, kTypeFlag = 1u << 22, kMask = 0xffff;
   int64_t min_height = -1, min_time = -1;
@@ -261,8 +251,7 @@ bool sequence_locks_met(const Transaction& tx, const std::vector<uint32_t>& coin
       min_height = std::max(min_height, int64_t{coin_height} + (seq & kMask) - 1);
     }
   }
-  const int64_t parent_mtp = height > 0 ? median_time_past(history, height - 1) : 0;
-  return min_height < int64_t{height} && min_time < parent_mtp;
+  return min_height < int64_t{height} && min_time < int64_t{parent_mtp};
 }
 
 // Parses `block` as the child of `parent` (none: the genesis block), runs the
@@ -298,12 +287,15 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
   // then Bitcoin's: the rule set scheduled for this height.
   const HeaderPrefix history(m.headers, height);
   const BlockContext ctx = context_for(m, history, height);
-  p->module = m.module_index(height);
+  p->module = m.params.module_index(height);
   const ConsensusModule& module = *m.modules[p->module];
   report->module = m.params.module_at(height).module.str();
   report->validity = module.check_header(parsed.header, parsed.hash, ctx);
   if (report->validity.valid) report->validity = module.check_header_context(parsed.header, ctx);
   if (!report->validity.valid) return Status::Ok();
+
+  // BIP113's cutoff and BIP68's reference, once per block.
+  const uint32_t parent_mtp = height > 0 ? median_time_past(history, height - 1) : 0;
 
   // Context-free rules.
   std::vector<BlockHashes> hashes(1);
@@ -317,7 +309,6 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
   if (report->validity.valid) {
     const BlockRules rules{ctx.rules.active(Rule::kBip34), ctx.rules.active(Rule::kBip66), ctx.rules.active(Rule::kBip65),
                            ctx.rules.active(Rule::kCsv)};
-    const uint32_t parent_mtp = height > 0 ? median_time_past(history, height - 1) : 0;
     report->validity = check_block_context(parsed, txs, height, parent_mtp, rules);
   }
   lap(report->seconds.rules);
@@ -371,7 +362,7 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
           changes.spent.push_back({p, *coin});
         }
       }
-      if (ctx.rules.active(Rule::kCsv) && !sequence_locks_met(tx, coin_heights, history, height))
+      if (ctx.rules.active(Rule::kCsv) && !sequence_locks_met(tx, coin_heights, history, height, parent_mtp))
         return invalid("bad-txns-nonfinal", "tx " + std::to_string(t) + ": its BIP68 sequence locks are not met");
       int64_t value_out = 0;
       for (const TxOut& o : tx.outputs) value_out += o.value;  // check_transaction bounded it

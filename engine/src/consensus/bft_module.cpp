@@ -396,12 +396,7 @@ class BftModule final : public ConsensusModule {
   }
 
   Validity check_header_context(const BlockHeader& header, const BlockContext& ctx) const override {
-    if (ctx.height == 0) return Validity::Valid();
-    const uint32_t mtp = median_time_past(*ctx.chain, ctx.height - 1);
-    if (header.time <= mtp)
-      return Validity::Invalid("time-too-old", "time " + std::to_string(header.time) + " <= median time past " +
-                                                   std::to_string(mtp));
-    return Validity::Valid();
+    return check_time_above_median(header, ctx);
   }
 
   void declare_hashes(const BlockView& block, const BlockContext&, HashWork* out) const override {

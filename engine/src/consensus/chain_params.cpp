@@ -90,12 +90,12 @@ ChainParams ChainParams::ForNetwork(Network network) {
   return Mainnet();
 }
 
-const ModuleActivation& ChainParams::module_at(uint32_t height) const {
+size_t ChainParams::module_index(uint32_t height) const {
   // validate() guarantees an entry at height 0, in order.
-  const ModuleActivation* at = &modules.front();
-  for (const ModuleActivation& m : modules)
-    if (m.height <= height) at = &m;
-  return *at;
+  size_t at = 0;
+  for (size_t i = 0; i < modules.size(); ++i)
+    if (modules[i].height <= height) at = i;
+  return at;
 }
 
 RuleSet ChainParams::rules_at(uint32_t height) const {

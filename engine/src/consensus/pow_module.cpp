@@ -41,21 +41,10 @@ class PowModule final : public ConsensusModule {
   uint32_t spec_version() const override { return 1; }
 
   Validity check_header(const BlockHeader& header, const Hash256& hash, const BlockContext& ctx) const override {
-    if (ctx.check_pow && !check_proof_of_work(hash, header.bits, ctx.params->network))
-      return Validity::Invalid("high-hash", "proof of work failed");
-    return Validity::Valid();
+    return check_pow_header(header, hash, ctx);
   }
-
   Validity check_header_context(const BlockHeader& header, const BlockContext& ctx) const override {
-    if (ctx.height == 0) return Validity::Valid();
-    if (ctx.check_pow) {
-      const uint32_t want = next_work_required(header, ctx);
-      if (header.bits != want) return Validity::Invalid("bad-diffbits", "incorrect proof of work: " + hex32(header.bits) + ", the retarget gives " + hex32(want));
-    }
-    const uint32_t mtp = median_time_past(*ctx.chain, ctx.height - 1);
-    if (header.time <= mtp)
-      return Validity::Invalid("time-too-old", "block's timestamp " + std::to_string(header.time) + " is not above the median " + std::to_string(mtp));
-    return Validity::Valid();
+    return check_pow_header_context(header, ctx);
   }
 
   Validity declare_work(const BlockView&, const BlockContext&, std::unique_ptr<ModuleWork>* work) const override {
@@ -70,14 +59,13 @@ class PowModule final : public ConsensusModule {
   }
 
   U256 block_work(const BlockHeader& header, const BlockContext&) const override { return work_from_bits(header.bits); }
-
- private:
-  static std::string hex32(uint32_t v) {
-    char b[16];
-    std::snprintf(b, sizeof b, "0x%08x", v);
-    return b;
-  }
 };
+
+std::string hex32(uint32_t v) {
+  char b[16];
+  std::snprintf(b, sizeof b, "0x%08x", v);
+  return b;
+}
 
 }  // namespace
 
@@ -102,6 +90,33 @@ uint32_t next_work_required(const BlockHeader& header, const BlockContext& ctx) 
   // off-by-one included: interval - 1 blocks back, not interval).
   const uint32_t first = ctx.height - interval;
   return retarget(last.header, ctx.chain->at(first).header.time, p);
+}
+
+Validity check_pow_header(const BlockHeader& header, const Hash256& hash, const BlockContext& ctx) {
+  if (ctx.check_pow && !check_proof_of_work(hash, header.bits, ctx.params->network))
+    return Validity::Invalid("high-hash", "proof of work failed");
+  return Validity::Valid();
+}
+
+Validity check_pow_header_context(const BlockHeader& header, const BlockContext& ctx) {
+  if (ctx.height == 0) return Validity::Valid();
+  if (ctx.check_pow) {
+    const uint32_t want = next_work_required(header, ctx);
+    if (header.bits != want)
+      return Validity::Invalid("bad-diffbits",
+                               "incorrect proof of work: " + hex32(header.bits) + ", the retarget gives " + hex32(want));
+  }
+  return check_time_above_median(header, ctx);
+}
+
+Validity check_time_above_median(const BlockHeader& header, const BlockContext& ctx) {
+  // A context without the branch (a caller's slip) has no median to compare with.
+  if (ctx.height == 0 || !ctx.chain || ctx.chain->size() < ctx.height) return Validity::Valid();
+  const uint32_t mtp = median_time_past(*ctx.chain, ctx.height - 1);
+  if (header.time <= mtp)
+    return Validity::Invalid("time-too-old", "block's timestamp " + std::to_string(header.time) +
+                                                 " is not above the median " + std::to_string(mtp));
+  return Validity::Valid();
 }
 
 std::shared_ptr<const ConsensusModule> make_pow_module() { return std::make_shared<PowModule>(); }

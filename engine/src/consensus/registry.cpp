@@ -41,9 +41,15 @@ Status ModuleRegistry::resolve(const ChainParams& params) {
   return Status::Ok();
 }
 
-}  // namespace vigil
-
-namespace vigil {
+Status ModuleRegistry::modules_for(const ChainParams& params, std::vector<std::shared_ptr<const ConsensusModule>>* out) {
+  if (Status s = resolve(params); !s.ok()) return s;
+  out->clear();
+  for (const ModuleActivation& a : params.modules) {
+    out->emplace_back();
+    if (Status s = find(a.module, &out->back()); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
 
 Validity ConsensusModule::next_state(const BlockView& block, const BlockContext& ctx, const ModuleWork& work,
                                      Bytes* state_after) const {

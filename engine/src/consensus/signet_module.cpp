@@ -120,28 +120,13 @@ class SignetModule final : public ConsensusModule {
   std::string_view name() const override { return "signet"; }
   uint32_t spec_version() const override { return 1; }
 
+  // Proof of work as the pow module's, at the chain's own limit
+  // (Network::kSignet on signet itself; regtest's on a simulated chain).
   Validity check_header(const BlockHeader& header, const Hash256& hash, const BlockContext& ctx) const override {
-    // The chain's own limit: Network::kSignet on signet itself; a test or
-    // simulated chain that schedules signet on regtest mines at regtest's.
-    if (ctx.check_pow && !check_proof_of_work(hash, header.bits, ctx.params->network))
-      return Validity::Invalid("high-hash", "proof of work failed");
-    return Validity::Valid();
+    return check_pow_header(header, hash, ctx);
   }
-
   Validity check_header_context(const BlockHeader& header, const BlockContext& ctx) const override {
-    if (ctx.check_pow) {
-      const uint32_t expected = next_work_required(header, ctx);
-      if (header.bits != expected)
-        return Validity::Invalid("bad-diffbits",
-                                 "nBits " + std::to_string(header.bits) + ", expected " + std::to_string(expected));
-    }
-    if (ctx.height > 0 && ctx.chain && ctx.chain->size() >= ctx.height) {
-      const uint32_t mtp = median_time_past(*ctx.chain, ctx.height - 1);
-      if (header.time <= mtp)
-        return Validity::Invalid("time-too-old",
-                                 "time " + std::to_string(header.time) + " <= median time past " + std::to_string(mtp));
-    }
-    return Validity::Valid();
+    return check_pow_header_context(header, ctx);
   }
 
   void declare_hashes(const BlockView& block, const BlockContext& ctx, HashWork* out) const override {
