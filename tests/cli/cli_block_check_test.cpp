@@ -63,7 +63,9 @@ TEST(VigilBlockCheck, AFlippedSignatureByteIsFoundAndNamed) {
   ASSERT_EQ(r.exit_code, 1) << describe(r);
   const nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["verdict"], "invalid");
-  EXPECT_EQ(j["reason"], "mandatory-script-verify-flag-failed");
+  EXPECT_EQ(j["reason"],
+            "mandatory-script-verify-flag-failed (Script evaluated without error but finished with a false/empty top "
+            "stack element)");
   EXPECT_NE(j["debug"].get<std::string>().find("tx 1 input 0"), std::string::npos) << j["debug"];
   EXPECT_EQ(j["inputs"][0]["result"], "invalid");
   EXPECT_EQ(j["signatures"]["invalid"].get<int>() + j["signatures"]["valid"].get<int>(), 5815);

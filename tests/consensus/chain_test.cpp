@@ -474,7 +474,7 @@ TEST_F(Chain, TaprootSpendsAreCheckedFromTheirHeight) {
   OwnedTx t = spend_of(chain.back(), 0xffffffff);
   t.inputs[0].witness = {Bytes(64, 0x11)};
   s.txs = {t};
-  EXPECT_EQ(connect(*c, build(s)), "mandatory-script-verify-flag-failed");
+  EXPECT_EQ(connect(*c, build(s)), "mandatory-script-verify-flag-failed (Invalid Schnorr signature)");
 }
 
 // BIP66 from 3: a valid ECDSA signature with a padded (BER, not strict DER)
@@ -526,7 +526,7 @@ TEST_F(Chain, StrictDerFromBip66sHeight) {
   }
   BlockSpec s = next(*c);
   s.txs = {sign(spend_of(chain.back(), 0xffffffff), /*ber=*/true)};
-  EXPECT_EQ(connect(*c, build(s)), "mandatory-script-verify-flag-failed");
+  EXPECT_EQ(connect(*c, build(s)), "mandatory-script-verify-flag-failed (Non-canonical DER signature)");
   s.txs = {sign(spend_of(chain.back(), 0xffffffff), /*ber=*/false)};
   EXPECT_EQ(connect(*c, build(s)), "");
   secp256k1_context_destroy(ctx);

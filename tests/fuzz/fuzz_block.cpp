@@ -28,8 +28,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // the witness and taproot paths on hostile data.
   const Prevout fake{1000, Bytes(data, data + std::min<size_t>(size, 34))};
   const BlockSpends known = collect_block_spends(txs, [&](const OutPoint&) { return &fake; });
-  std::vector<uint8_t> verdicts(known.checks.size(), 1);
-  (void)spends_validity(known, judge_spends(known, verdicts));
+  // All checks valid, then every other one invalid (the re-execution rounds).
+  for (int pattern = 0; pattern < 2; ++pattern) {
+    std::vector<uint8_t> verdicts(known.checks.size(), 1);
+    for (size_t i = 0; pattern && i < verdicts.size(); i += 2) verdicts[i] = 0;
+    std::vector<InputVerdict> judged;
+    if (!judge_spends(known, verdicts, nullptr, &judged).ok()) __builtin_trap();
+    (void)spends_validity(known, judged);
+  }
   (void)blind;
   return 0;
 }

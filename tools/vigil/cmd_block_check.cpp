@@ -30,9 +30,9 @@ struct Outcome {
   const Validity& verdict() const { return rules.valid ? spends : rules; }
 };
 
-const char* input_result(const InputSpend& s, bool ok) {
-  if (s.form == SpendForm::kUnknown && !s.invalid) return "not verified";
-  return !s.invalid && ok ? "valid" : "invalid";
+const char* input_result(const InputSpend& s, const InputVerdict& v) {
+  if (!s.verified) return "not verified";
+  return v.ok ? "valid" : "invalid";
 }
 
 }  // namespace
@@ -80,14 +80,16 @@ int run_block_check(const BlockCheckOptions& o) {
   const BlockSpends spends = collect_block_spends(txs, lookup);
   std::vector<uint8_t> verdicts(spends.checks.size(), 0);
   if (Status vs = verifier->verify(spends.checks, verdicts); !vs.ok()) return error(vs.ToString());
-  const std::vector<bool> ok = judge_spends(spends, verdicts);
+  std::vector<InputVerdict> ok;
+  const BatchVerify reverify = [&](std::span<const Check> c, std::span<uint8_t> v) { return verifier->verify(c, v); };
+  if (Status js = judge_spends(spends, verdicts, reverify, &ok); !js.ok()) return error(js.ToString());
   out.spends = spends_validity(spends, ok);
   out.signatures = spends.signatures;
   out.not_verified = spends.not_verified;
   for (size_t k = 0; k < spends.inputs.size(); ++k) {
     const InputSpend& in = spends.inputs[k];
-    if (in.form == SpendForm::kUnknown && !in.invalid) continue;
-    (ok[k] && !in.invalid ? out.valid_sigs : out.invalid_sigs) += in.signatures;
+    if (!in.verified) continue;
+    (ok[k].ok ? out.valid_sigs : out.invalid_sigs) += in.signatures;
   }
   const Validity& v = out.verdict();
   const char* verdict = !v.valid ? "invalid" : out.incomplete() ? "incomplete" : "valid";
@@ -112,6 +114,7 @@ int run_block_check(const BlockCheckOptions& o) {
                           {"form", std::string(spend_form_name(in.form))},
                           {"signatures", in.signatures},
                           {"result", input_result(in, ok[k])}};
+      if (in.verified && !ok[k].ok) e["error"] = std::string(script::error_name(ok[k].error));
       if (!in.note.empty()) e["note"] = in.note;
       inputs.push_back(std::move(e));
     }
@@ -128,8 +131,9 @@ int run_block_check(const BlockCheckOptions& o) {
       const InputSpend& in = spends.inputs[k];
       const char* r = input_result(in, ok[k]);
       if (std::string_view(r) == "valid") continue;
-      std::printf("  tx %u input %u  %s (%s)%s%s\n", in.tx, in.input, r, std::string(spend_form_name(in.form)).c_str(),
-                  in.note.empty() ? "" : ": ", in.note.c_str());
+      const std::string why = in.verified ? std::string(script::error_message(ok[k].error)) : in.note;
+      std::printf("  tx %u input %u  %s (%s): %s\n", in.tx, in.input, r, std::string(spend_form_name(in.form)).c_str(),
+                  why.c_str());
     }
     std::printf("  verdict      %s%s%s\n", verdict, v.valid ? "" : (": " + v.reason).c_str(),
                 v.valid || v.debug.empty() ? "" : (" (" + v.debug + ")").c_str());

@@ -14,6 +14,7 @@
 #include "vigil/block_check.hpp"
 #include "vigil/chainstate.hpp"
 #include "vigil/hash.hpp"
+#include "vigil/script.hpp"
 #include "vigil/sighash.hpp"
 #include "vigil/tx_builder.hpp"
 #include "vigil/worker_pool.hpp"
@@ -386,7 +387,21 @@ Status Chain::run(SimResult* result) {
         auto& in = b.txs[1].inputs[0];
         Bytes& sig = in.witness.empty() ? in.script_sig : in.witness[0];
         sig[sig.size() / 2] ^= 1;
-        reason = "mandatory-script-verify-flag-failed";
+        // The reason names the script error: the interpreter's own verdict
+        // on the corrupted input, with the reference libraries.
+        const Utxo& u = spends[0].second;
+        const Bytes raw = serialize(b.txs[1]);
+        Transaction tx;
+        (void)parse_transaction(raw, &tx);
+        const Bytes spk = script_for(u.kind, u.key);
+        const script::TxContext ctx(tx, {SpentOutput{u.value, spk}});
+        script::ImmediateOracle oracle;
+        script::Error error = script::Error::kOk;
+        constexpr uint32_t kRegtestFlags = script::kVerifyP2SH | script::kVerifyWitness | script::kVerifyTaproot |
+                                           script::kVerifyDerSig | script::kVerifyCheckLockTimeVerify |
+                                           script::kVerifyCheckSequenceVerify | script::kVerifyNullDummy;
+        (void)script::verify_input(ctx, 0, kRegtestFlags, oracle, &error);
+        reason = "mandatory-script-verify-flag-failed (" + std::string(script::error_message(error)) + ")";
       } else if (o_.invalid_kind == "overspend") {
         b.txs[1].outputs[0].value += 10 * kCoin;
         reason = "bad-txns-in-belowout";

@@ -1,14 +1,17 @@
-// The signature work of a block: every input of a standard form becomes
-// signature checks (with their signature hashes computed here), so that all
-// of a block's signatures are verified in one batch; the verdicts then decide
-// each input. Standard forms: P2PK, P2PKH, bare and P2SH multisig, P2WPKH,
-// P2SH-P2WPKH, P2WSH and P2SH-P2WSH multisig, P2TR key path. Any other
-// spend is counted as "not verified" (a full script interpreter is a later
-// step), never treated as valid.
+// The script work of a block: every input whose spent output is known is
+// run through the script interpreter (vigil/script.hpp) under the block's
+// flags, with every signature check it meets deferred into one batch for the
+// Verifier (GPU or CPU). The verdicts then decide each input; an input whose
+// execution assumed a check that came back invalid is executed again with the
+// verdicts known (see engine/src/script/README.md for why the result is
+// exactly that of immediate verification). Without the spent output, P2PKH
+// and P2SH-multisig spends reveal their script and are verified on it;
+// anything else is "not verified", never treated as valid.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,12 +19,14 @@
 
 #include "vigil/block_check.hpp"
 #include "vigil/transaction.hpp"
+#include "vigil/script.hpp"
 #include "vigil/verify.hpp"
 
 namespace vigil {
 
+// What an input spends (for reports and statistics; the interpreter decides).
 enum class SpendForm : uint8_t {
-  kUnknown,       // not verified
+  kUnknown,       // the spent output is unknown: not verified
   kP2PK,
   kP2PKH,
   kMultisig,      // bare
@@ -31,6 +36,12 @@ enum class SpendForm : uint8_t {
   kP2WSHMultisig,
   kP2SHP2WSHMultisig,
   kP2TRKeyPath,
+  kP2TRScriptPath,
+  kP2SH,          // another redeem script
+  kP2WSH,         // another witness script
+  kP2SHP2WSH,
+  kWitnessOther,  // a witness program of another version or length
+  kNonstandard,   // any other output script
 };
 std::string_view spend_form_name(SpendForm form);
 
@@ -42,54 +53,83 @@ struct Prevout {
 // Finds the output `p` spends; nullptr when unknown.
 using PrevoutLookup = std::function<const Prevout*(const OutPoint& p)>;
 
-// One input's signatures and how their verdicts decide it.
+// One input: its checks in the batch and the verdict its execution reached
+// assuming every one of them valid.
 struct InputSpend {
   uint32_t tx = 0, input = 0;
   SpendForm form = SpendForm::kUnknown;
-  std::string note;          // why not verified, or why invalid before any signature check
-  bool unconstrained = false;  // no signature rule applies yet (a witness program before segwit, P2TR before taproot)
-  bool invalid = false;      // the form's own rules fail (a key that does not hash to the program, ...)
-  // Checks [first_check, first_check + check_count()). CHECKMULTISIG's
-  // ordered matching can only ever try signature i against keys i ..
-  // i + keys - signatures, so those are the checks: signature i against key
-  // j at first_check + i * band() + (j - i). (For single-signature forms,
-  // one check.)
+  std::string note;             // why not verified
+  bool verified = false;        // executed (false: the spent output is unknown)
+  bool assumed_ok = false;      // the verdict if every check in range is valid
+  script::Error assumed_error = script::Error::kOk;
+  // Checks [first_check, first_check + check_count) of the batch: those the
+  // execution asked for, and CHECKMULTISIG's other pairings it may ask for on
+  // a second execution (prefetched, so that one batch usually decides).
   uint32_t first_check = 0;
-  uint32_t signatures = 0;
-  uint32_t keys = 0;
-  uint32_t band() const { return keys - signatures + 1; }
-  uint32_t check_count() const { return signatures * band(); }
+  uint32_t check_count = 0;
+  uint32_t signatures = 0;      // checks the execution asked for
 };
 
-// Which script rules are in force (vigil/consensus.hpp's rule sets).
+// The block's script flags (vigil/script.hpp; ChainParams::script_flags_at
+// gives them per block, as Bitcoin Core's GetBlockScriptFlags).
 struct SpendRules {
-  bool segwit = true;       // false: witness programs carry no signature rules (anyone can spend)
-  bool taproot = true;      // false: P2TR outputs carry no signature rules
-  bool strict_der = false;  // BIP66: ECDSA signatures must be strict DER (Scheme::kEcdsa, else kEcdsaBitcoin)
+  uint32_t flags = script::kVerifyP2SH | script::kVerifyWitness | script::kVerifyTaproot | script::kVerifyDerSig |
+                   script::kVerifyCheckLockTimeVerify | script::kVerifyCheckSequenceVerify |
+                   script::kVerifyNullDummy;
 };
 
 struct BlockSpends {
   std::vector<InputSpend> inputs;  // every input of every non-coinbase transaction, in order
-  std::vector<Check> checks;       // the batch; views into `digests` and the block
-  std::vector<Hash256> digests;    // the signature hashes the checks sign
-  uint64_t signatures = 0;         // signatures in the verified forms
-  uint64_t not_verified = 0;       // inputs of unknown form
-  uint64_t unconstrained = 0;      // inputs whose output has no signature rule yet (before segwit/taproot)
+  std::vector<Check> checks;       // the batch; views into `arena`
+  std::vector<uint8_t> asked;      // per check: 1 if an execution relied on it, 0 if only prefetched
+  uint64_t signatures = 0;         // checks asked for by the executions
+  uint64_t not_verified = 0;       // inputs whose spent output is unknown
+  // GetTransactionSigOpCost summed over the block's transactions (the
+  // coinbase's legacy sigops included), for the 80,000 limit; exact only when
+  // every spent output is known.
+  uint64_t sigop_cost = 0;
+
+  // What a re-execution needs: each transaction's context (owned copies of
+  // the spent outputs); the transactions themselves must outlive this.
+  struct Tx;
+  std::vector<std::unique_ptr<Tx>> txs;
+  uint32_t flags = 0;
+  // Owned bytes of the checks (keys, signatures, digests).
+  std::vector<std::unique_ptr<Bytes>> arena;
+
+  BlockSpends();
+  ~BlockSpends();
+  BlockSpends(BlockSpends&&) noexcept;
+  BlockSpends& operator=(BlockSpends&&) noexcept;
 };
 
-// Collects the signature work of a block. `prevouts` may be null: then only
-// forms whose script code the spend itself reveals (P2PKH, P2SH multisig)
-// are verified and the others are not verified.
+// Collects the script work of a block. `prevouts` may be null: then only
+// P2PKH and P2SH-multisig spends (whose script the spend reveals) are
+// verified and the others are not verified.
 BlockSpends collect_block_spends(const std::vector<Transaction>& txs, const PrevoutLookup& prevouts,
                                  const SpendRules& rules = {});
 
-// Per input, from the batch's verdicts (verdicts[i] for checks[i]): true
-// when its signatures satisfy it, as CHECKSIG / CHECKMULTISIG would.
-// Inputs of unknown form are not judged (their entry says false).
-std::vector<bool> judge_spends(const BlockSpends& spends, std::span<const uint8_t> verdicts);
+// The verdict of one input.
+struct InputVerdict {
+  bool ok = false;  // valid; false also for an input not verified
+  script::Error error = script::Error::kOk;
+};
 
-// The block's verdict from its inputs: invalid with Bitcoin Core's reason
-// ("mandatory-script-verify-flag-failed") at the first failed input.
-Validity spends_validity(const BlockSpends& spends, const std::vector<bool>& input_ok);
+// Verifies checks a re-execution needs that the batch did not hold.
+using BatchVerify = std::function<Status(std::span<const Check> checks, std::span<uint8_t> verdicts)>;
+
+// Decides every input from the batch's verdicts (verdicts[i] for checks[i]).
+// An input whose assumed checks all came back valid keeps its assumed
+// verdict; any other is executed again with the verdicts known, its new
+// checks verified through `verify` (all such inputs' in one call), round by
+// round until an execution asks for nothing unknown. A null `verify`
+// verifies them here with the reference libraries.
+Status judge_spends(const BlockSpends& spends, std::span<const uint8_t> verdicts, const BatchVerify& verify,
+                    std::vector<InputVerdict>* out);
+
+// The block's verdict from its inputs: invalid at the first failed input,
+// with Bitcoin Core's reason "mandatory-script-verify-flag-failed (<script
+// error>)".
+Validity spends_validity(const BlockSpends& spends, const std::vector<InputVerdict>& verdicts);
 
 }  // namespace vigil

@@ -1,344 +1,237 @@
-// Standard spends into signature checks: recognize the form from the spent
-// output (or, without it, from the spend itself), compute each signature's
-// hash, lay the checks out for one batch, and decide each input from the
-// verdicts as CHECKSIG / CHECKMULTISIG would.
+// A block's script work: every input executed by the interpreter with its
+// signature checks recorded for one batch, then judged from the verdicts
+// (re-executing the inputs whose assumed checks failed; see
+// engine/src/script/README.md).
 #include "vigil/spends.hpp"
 
 #include <algorithm>
-#include <memory>
+#include <unordered_map>
 
-#include "bitcoin/script.hpp"
+#include "script/opcodes.hpp"
 #include "vigil/hash.hpp"
-#include "vigil/sighash.hpp"
 
 namespace vigil {
+
+// What a re-execution needs of one transaction.
+struct BlockSpends::Tx {
+  const Transaction* tx = nullptr;
+  uint32_t index = 0;
+  std::vector<Prevout> prevouts;  // per input; meaningful where `known`
+  std::vector<uint8_t> known;     // per input: the spent output is known (or implied by the spend)
+  std::unique_ptr<script::TxContext> ctx;
+};
+
+BlockSpends::BlockSpends() = default;
+BlockSpends::~BlockSpends() = default;
+BlockSpends::BlockSpends(BlockSpends&&) noexcept = default;
+BlockSpends& BlockSpends::operator=(BlockSpends&&) noexcept = default;
+
 namespace {
 
-using bitcoin::ScriptCursor;
-using bitcoin::ScriptOp;
+using script::Error;
+using namespace script;  // opcodes
 
-// The pushes of a push-only script; false for any other op or a malformed push.
-bool pushes_of(ByteView script, std::vector<ByteView>* out) {
-  out->clear();
-  ScriptCursor c(script);
-  ScriptOp op;
-  while (c.next(&op)) {
-    if (op.opcode > bitcoin::OP_PUSHDATA4) return false;  // OP_1NEGATE, OP_1..OP_16 push numbers: not for these forms
-    out->push_back(op.push);
-  }
-  return !c.malformed();
+// A check's identity: scheme, key, message and signature bytes.
+std::string check_key(const Check& c) {
+  std::string k(1, static_cast<char>(c.scheme));
+  auto add = [&k](ByteView b) {
+    const uint32_t n = static_cast<uint32_t>(b.size());
+    k.append(reinterpret_cast<const char*>(&n), sizeof n);
+    k.append(reinterpret_cast<const char*>(b.data()), b.size());
+  };
+  add(c.public_key);
+  add(c.message);
+  add(c.signature);
+  return k;
 }
 
-// OP_m <key>... OP_n OP_CHECKMULTISIG, 1 <= m <= n <= 20.
-bool parse_multisig(ByteView script, uint32_t* m, std::vector<ByteView>* keys) {
-  std::vector<ScriptOp> ops;
-  ScriptCursor c(script);
-  ScriptOp op;
-  while (c.next(&op)) ops.push_back(op);
-  if (c.malformed() || ops.size() < 4 || ops.back().opcode != bitcoin::OP_CHECKMULTISIG) return false;
-  const int required = bitcoin::small_int(ops.front().opcode);
-  const int n = bitcoin::small_int(ops[ops.size() - 2].opcode);
-  if (required < 1 || n < required || static_cast<size_t>(n) != ops.size() - 3) return false;
-  keys->clear();
-  for (size_t i = 1; i + 2 < ops.size(); ++i) {
-    if (ops[i].opcode == 0 || ops[i].opcode > bitcoin::OP_PUSHDATA4) return false;
-    keys->push_back(ops[i].push);
+// Owned copy of a check: its bytes live in `*store`.
+Check own_check(const Check& c, std::unique_ptr<Bytes>* store) {
+  auto b = std::make_unique<Bytes>();
+  b->reserve(c.public_key.size() + c.message.size() + c.signature.size());
+  b->insert(b->end(), c.public_key.begin(), c.public_key.end());
+  b->insert(b->end(), c.message.begin(), c.message.end());
+  b->insert(b->end(), c.signature.begin(), c.signature.end());
+  const uint8_t* p = b->data();
+  Check out{c.scheme, ByteView(p, c.public_key.size()), ByteView(p + c.public_key.size(), c.message.size()),
+            ByteView(p + c.public_key.size() + c.message.size(), c.signature.size()), nullptr};
+  *store = std::move(b);
+  return out;
+}
+
+// Answers from the verdicts known so far; records every other check (and
+// prefetch hint) and answers "valid" for it.
+class RecordingOracle final : public SignatureOracle {
+ public:
+  explicit RecordingOracle(const std::unordered_map<std::string, bool>* known) : known_(known) {}
+
+  bool verify(const Check& c) override {
+    std::string k = check_key(c);
+    if (known_) {
+      if (const auto it = known_->find(k); it != known_->end()) return it->second;
+    }
+    record(c, std::move(k), true);
+    asked_unknown_ = true;
+    return true;
   }
-  *m = static_cast<uint32_t>(required);
+  void prefetch(const Check& c) override {
+    std::string k = check_key(c);
+    if (known_ && known_->count(k)) return;
+    record(c, std::move(k), false);
+  }
+
+  bool asked_unknown() const { return asked_unknown_; }
+  struct Recorded {
+    Check check;
+    std::unique_ptr<Bytes> bytes;
+    bool asked;
+    std::string key;
+  };
+  std::vector<Recorded>& recorded() { return recorded_; }
+
+ private:
+  void record(const Check& c, std::string k, bool asked) {
+    if (const auto it = index_.find(k); it != index_.end()) {
+      recorded_[it->second].asked |= asked;
+      return;
+    }
+    index_.emplace(k, recorded_.size());
+    Recorded r;
+    r.check = own_check(c, &r.bytes);
+    r.asked = asked;
+    r.key = std::move(k);
+    recorded_.push_back(std::move(r));
+  }
+
+  const std::unordered_map<std::string, bool>* known_;
+  std::unordered_map<std::string, size_t> index_;
+  std::vector<Recorded> recorded_;
+  bool asked_unknown_ = false;
+};
+
+bool is_p2pkh(ByteView s) {
+  return s.size() == 25 && s[0] == OP_DUP && s[1] == OP_HASH160 && s[2] == 20 && s[23] == OP_EQUALVERIFY &&
+         s[24] == OP_CHECKSIG;
+}
+bool is_p2pk(ByteView s) {
+  return (s.size() == 35 && s[0] == 33 && s[34] == OP_CHECKSIG) || (s.size() == 67 && s[0] == 65 && s[66] == OP_CHECKSIG);
+}
+// OP_m <key>... OP_n OP_CHECKMULTISIG, 1 <= m <= n <= 20.
+bool is_multisig(ByteView s) {
+  if (s.size() < 4 || s.back() != OP_CHECKMULTISIG) return false;
+  const int m = decode_op_n(s[0]);
+  const int n = decode_op_n(s[s.size() - 2]);
+  if (m < 1 || n < m) return false;
+  size_t pc = 1;
+  int keys = 0;
+  uint8_t op;
+  ByteView push;
+  while (pc < s.size() - 2) {
+    if (!get_op(s, &pc, &op, &push) || op == OP_0 || op > OP_PUSHDATA4) return false;
+    ++keys;
+  }
+  return pc == s.size() - 2 && keys == n;
+}
+
+// The pushes of a push-only scriptSig (false for any other op).
+bool pushes_of(ByteView script, std::vector<ByteView>* out) {
+  out->clear();
+  size_t pc = 0;
+  uint8_t op;
+  ByteView push;
+  while (pc < script.size()) {
+    if (!get_op(script, &pc, &op, &push) || op > OP_PUSHDATA4) return false;
+    out->push_back(push);
+  }
   return true;
 }
 
-bool is_p2pkh(ByteView s) {
-  return s.size() == 25 && s[0] == bitcoin::OP_DUP && s[1] == bitcoin::OP_HASH160 && s[2] == 20 &&
-         s[23] == bitcoin::OP_EQUALVERIFY && s[24] == bitcoin::OP_CHECKSIG;
+SpendForm witness_form(ByteView program_script, ByteView witness_script, bool nested) {
+  int version;
+  ByteView program;
+  if (!is_witness_program(program_script, &version, &program)) return SpendForm::kNonstandard;
+  if (version == 0 && program.size() == 20) return nested ? SpendForm::kP2SHP2WPKH : SpendForm::kP2WPKH;
+  if (version == 0 && program.size() == 32) {
+    if (is_multisig(witness_script)) return nested ? SpendForm::kP2SHP2WSHMultisig : SpendForm::kP2WSHMultisig;
+    return nested ? SpendForm::kP2SHP2WSH : SpendForm::kP2WSH;
+  }
+  return SpendForm::kWitnessOther;
 }
-bool is_p2pk(ByteView s) {
-  return (s.size() == 35 && s[0] == 33 && s[34] == bitcoin::OP_CHECKSIG) ||
-         (s.size() == 67 && s[0] == 65 && s[66] == bitcoin::OP_CHECKSIG);
-}
-bool is_p2wpkh(ByteView s) { return s.size() == 22 && s[0] == 0x00 && s[1] == 20; }
-bool is_p2wsh(ByteView s) { return s.size() == 34 && s[0] == 0x00 && s[1] == 32; }
-bool is_p2tr(ByteView s) { return s.size() == 34 && s[0] == bitcoin::OP_1 && s[1] == 32; }
-// BIP141: a version opcode (OP_0, OP_1 .. OP_16) and one push of 2 to 40 bytes.
-bool is_witness_program(ByteView s) {
-  if (s.size() < 4 || s.size() > 42) return false;
-  if (s[0] != 0x00 && (s[0] < 0x51 || s[0] > 0x60)) return false;
-  return s[1] + 2u == s.size();
+
+// What the input spends, from its output script and what the spend shows.
+SpendForm classify(ByteView spk, const TxIn& in) {
+  if (is_p2pk(spk)) return SpendForm::kP2PK;
+  if (is_p2pkh(spk)) return SpendForm::kP2PKH;
+  if (is_multisig(spk)) return SpendForm::kMultisig;
+  int version;
+  ByteView program;
+  if (is_witness_program(spk, &version, &program)) {
+    if (version == 1 && program.size() == 32) {
+      size_t n = in.witness.size();
+      if (n >= 2 && !in.witness.back().empty() && in.witness.back()[0] == kAnnexTag) --n;
+      return n <= 1 ? SpendForm::kP2TRKeyPath : SpendForm::kP2TRScriptPath;
+    }
+    return witness_form(spk, in.witness.empty() ? ByteView{} : in.witness.back(), false);
+  }
+  if (is_pay_to_script_hash(spk)) {
+    std::vector<ByteView> items;
+    if (!pushes_of(in.script_sig, &items) || items.empty()) return SpendForm::kP2SH;
+    const ByteView redeem = items.back();
+    if (is_witness_program(redeem, &version, &program))
+      return witness_form(redeem, in.witness.empty() ? ByteView{} : in.witness.back(), true);
+    return is_multisig(redeem) ? SpendForm::kP2SHMultisig : SpendForm::kP2SH;
+  }
+  return SpendForm::kNonstandard;
 }
 
 Bytes p2pkh_script(ByteView key_hash) {
-  Bytes s = {bitcoin::OP_DUP, bitcoin::OP_HASH160, 20};
+  Bytes s = {OP_DUP, OP_HASH160, 20};
   s.insert(s.end(), key_hash.begin(), key_hash.end());
-  s.insert(s.end(), {bitcoin::OP_EQUALVERIFY, bitcoin::OP_CHECKSIG});
+  s.insert(s.end(), {OP_EQUALVERIFY, OP_CHECKSIG});
+  return s;
+}
+Bytes p2sh_script(ByteView redeem) {
+  const auto h = hash160(redeem);
+  Bytes s = {OP_HASH160, 20};
+  s.insert(s.end(), h.begin(), h.end());
+  s.push_back(OP_EQUAL);
   return s;
 }
 
-bool hash160_is(ByteView data, ByteView expect) {
-  const auto h = hash160(data);
-  return expect.size() == 20 && std::equal(h.begin(), h.end(), expect.begin());
+// Without the spent output: the script a P2PKH (<sig> <key>) or P2SH
+// multisig (OP_0 <sigs> <multisig script>) spend reveals. False otherwise.
+bool implied_prevout(const TxIn& in, Prevout* out, std::string* why) {
+  std::vector<ByteView> items;
+  if (!in.witness.empty()) {
+    *why = "a witness spend needs the spent output (amount, program)";
+    return false;
+  }
+  if (!pushes_of(in.script_sig, &items)) {
+    *why = "scriptSig is not push-only, and the spent output is unknown";
+    return false;
+  }
+  if (items.size() == 2 && (items[1].size() == 33 || items[1].size() == 65) && !items[0].empty()) {
+    const auto h = hash160(items[1]);
+    out->script_pubkey = p2pkh_script(ByteView(h.data(), h.size()));
+  } else if (items.size() >= 3 && items[0].empty() && is_multisig(items.back())) {
+    out->script_pubkey = p2sh_script(items.back());
+  } else {
+    *why = "not a P2PKH or P2SH-multisig spend, and the spent output is unknown";
+    return false;
+  }
+  out->amount = 0;  // legacy signature hashes do not sign it
+  return true;
 }
 
-// What the signature hash of an ECDSA signature element needs.
-struct SighashContext {
-  const Transaction* tx;
-  size_t input;
-  bool segwit;                             // BIP143, else legacy
-  int64_t amount = 0;                      // segwit
-  const SegwitV0Hashes* v0 = nullptr;      // segwit
-};
+bool is_p2tr(ByteView spk) { return spk.size() == 34 && spk[0] == OP_1 && spk[1] == 32; }
 
-class Collector {
- public:
-  Collector(const std::vector<Transaction>& txs, const PrevoutLookup& prevouts, const SpendRules& rules)
-      : txs_(txs), prevouts_(prevouts), rules_(rules) {}
-
-  BlockSpends run() {
-    for (size_t t = 1; t < txs_.size(); ++t) collect_tx(static_cast<uint32_t>(t));
-    // The checks point into `digests`, complete only now.
-    for (size_t k = 0; k < out_.checks.size(); ++k)
-      out_.checks[k].message = ByteView(out_.digests[digest_of_[k]].bytes.data(), 32);
-    return std::move(out_);
-  }
-
- private:
-  void collect_tx(uint32_t t) {
-    const Transaction& tx = txs_[t];
-    std::unique_ptr<SegwitV0Hashes> v0;  // computed on first need
-    std::unique_ptr<TaprootHashes> taproot;
-    std::vector<SpentOutput> spent;      // every input's, for BIP341
-    bool all_known = !!prevouts_;
-    std::vector<const Prevout*> known(tx.inputs.size(), nullptr);
-    for (size_t i = 0; i < tx.inputs.size(); ++i) {
-      known[i] = prevouts_ ? prevouts_(tx.inputs[i].prevout) : nullptr;
-      all_known = all_known && known[i];
-    }
-    for (uint32_t i = 0; i < tx.inputs.size(); ++i) {
-      InputSpend s;
-      s.tx = t;
-      s.input = i;
-      const TxIn& in = tx.inputs[i];
-      const Prevout* p = known[i];
-      auto v0_hashes = [&]() -> const SegwitV0Hashes& {
-        if (!v0) v0 = std::make_unique<SegwitV0Hashes>(tx);
-        return *v0;
-      };
-      if (!p) {
-        from_spend_alone(tx, in, i, &s);
-      } else if (!rules_.segwit && is_witness_program(p->script_pubkey)) {
-        s.note = "a witness program before segwit: no signature rule";
-        s.unconstrained = true;
-      } else if (!rules_.taproot && is_p2tr(p->script_pubkey)) {
-        s.note = "P2TR before taproot: no signature rule";
-        s.unconstrained = true;
-      } else if (is_p2tr(p->script_pubkey)) {
-        if (!all_known) {
-          s.note = "P2TR: the outputs spent by the other inputs are unknown";
-        } else {
-          if (!taproot) {
-            for (const Prevout* q : known) spent.push_back(SpentOutput{q->amount, ByteView(q->script_pubkey.data(), q->script_pubkey.size())});
-            taproot = std::make_unique<TaprootHashes>(tx, spent);
-          }
-          p2tr_key_path(tx, in, i, *p, spent, *taproot, &s);
-        }
-      } else {
-        from_prevout(tx, in, i, *p, v0_hashes, &s);
-      }
-      if (s.unconstrained) {
-        ++out_.unconstrained;
-      } else if (s.form == SpendForm::kUnknown && !s.invalid) {
-        ++out_.not_verified;
-      }
-      out_.inputs.push_back(std::move(s));
-    }
-  }
-
-  // Without the spent output: P2PKH (<sig> <key>) and P2SH multisig
-  // (OP_0 <sigs> <redeem script>) reveal their script code.
-  void from_spend_alone(const Transaction& tx, const TxIn& in, uint32_t i, InputSpend* s) {
-    std::vector<ByteView> items;
-    if (!in.witness.empty()) {
-      s->note = "a witness spend needs the spent output (amount, program)";
-      return;
-    }
-    if (!pushes_of(in.script_sig, &items)) {
-      s->note = "scriptSig is not push-only";
-      return;
-    }
-    uint32_t m = 0;
-    std::vector<ByteView> keys;
-    if (items.size() == 2 && (items[1].size() == 33 || items[1].size() == 65) && !items[0].empty()) {
-      const auto h = hash160(items[1]);
-      const Bytes code = p2pkh_script(ByteView(h.data(), h.size()));
-      s->form = SpendForm::kP2PKH;
-      add_legacy(tx, i, code, {items[0]}, {items[1]}, s);
-    } else if (items.size() >= 3 && items[0].empty() && parse_multisig(items.back(), &m, &keys) &&
-               items.size() - 2 == m) {
-      s->form = SpendForm::kP2SHMultisig;
-      add_legacy(tx, i, items.back(), std::vector<ByteView>(items.begin() + 1, items.end() - 1), keys, s);
-    } else {
-      s->note = "not a P2PKH or P2SH-multisig spend, and the spent output is unknown";
-    }
-  }
-
-  template <class V0>
-  void from_prevout(const Transaction& tx, const TxIn& in, uint32_t i, const Prevout& p, const V0& v0_hashes,
-                    InputSpend* s) {
-    const ByteView spk(p.script_pubkey.data(), p.script_pubkey.size());
-    std::vector<ByteView> items;
-    uint32_t m = 0;
-    std::vector<ByteView> keys;
-    const bool push_only = pushes_of(in.script_sig, &items);
-    if (is_p2pk(spk)) {
-      s->form = SpendForm::kP2PK;
-      if (!push_only || items.size() != 1) return fail(s, "P2PK: scriptSig is not one push");
-      add_legacy(tx, i, spk, {items[0]}, {spk.subspan(1, spk.size() - 2)}, s);
-    } else if (is_p2pkh(spk)) {
-      s->form = SpendForm::kP2PKH;
-      if (!push_only || items.size() != 2) return fail(s, "P2PKH: scriptSig is not <sig> <key>");
-      if (!hash160_is(items[1], spk.subspan(3, 20))) return fail(s, "P2PKH: the key does not hash to the output's");
-      add_legacy(tx, i, spk, {items[0]}, {items[1]}, s);
-    } else if (parse_multisig(spk, &m, &keys)) {
-      s->form = SpendForm::kMultisig;
-      if (!push_only || items.size() != m + 1 || !items[0].empty()) return fail(s, "multisig: scriptSig is not OP_0 <m sigs>");
-      add_legacy(tx, i, spk, std::vector<ByteView>(items.begin() + 1, items.end()), keys, s);
-    } else if (bitcoin::is_p2sh(spk)) {
-      if (!push_only || items.empty()) return fail(s, "P2SH: scriptSig is not push-only");
-      const ByteView redeem = items.back();
-      if (!hash160_is(redeem, spk.subspan(2, 20))) return fail(s, "P2SH: the redeem script does not hash to the output's");
-      if (!rules_.segwit && is_witness_program(redeem)) {
-        s->note = "P2SH-wrapped witness program before segwit: no signature rule";
-        s->unconstrained = true;
-        return;
-      }
-      if (is_p2wpkh(redeem) || is_p2wsh(redeem)) {
-        if (items.size() != 1) return fail(s, "P2SH-wrapped witness program: scriptSig is not one push");
-        return witness_program(tx, in, i, redeem, p.amount, v0_hashes(), true, s);
-      }
-      if (parse_multisig(redeem, &m, &keys)) {
-        s->form = SpendForm::kP2SHMultisig;
-        if (items.size() != m + 2 || !items[0].empty()) return fail(s, "P2SH multisig: scriptSig is not OP_0 <m sigs> <script>");
-        return add_legacy(tx, i, redeem, std::vector<ByteView>(items.begin() + 1, items.end() - 1), keys, s);
-      }
-      s->note = "P2SH with a redeem script of no standard form";
-    } else if (is_p2wpkh(spk) || is_p2wsh(spk)) {
-      if (!in.script_sig.empty()) return fail(s, "native witness spend with a non-empty scriptSig");
-      witness_program(tx, in, i, spk, p.amount, v0_hashes(), false, s);
-    } else {
-      s->note = "spent output of no standard form";
-    }
-  }
-
-  void witness_program(const Transaction& tx, const TxIn& in, uint32_t i, ByteView program, int64_t amount,
-                       const SegwitV0Hashes& v0, bool nested, InputSpend* s) {
-    const auto& w = in.witness;
-    SighashContext ctx{&tx, i, true, amount, &v0};
-    if (is_p2wpkh(program)) {
-      s->form = nested ? SpendForm::kP2SHP2WPKH : SpendForm::kP2WPKH;
-      if (w.size() != 2) return fail(s, "P2WPKH: the witness is not <sig> <key>");
-      if (!hash160_is(w[1], program.subspan(2, 20))) return fail(s, "P2WPKH: the key does not hash to the program");
-      const Bytes code = p2pkh_script(program.subspan(2, 20));
-      return add_checks(ctx, code, {w[0]}, {w[1]}, s);
-    }
-    s->form = nested ? SpendForm::kP2SHP2WSHMultisig : SpendForm::kP2WSHMultisig;
-    if (w.empty()) return fail(s, "P2WSH: empty witness");
-    const ByteView script = w.back();
-    const Hash256 h = sha256(script);
-    if (!std::equal(h.bytes.begin(), h.bytes.end(), program.begin() + 2)) return fail(s, "P2WSH: the script does not hash to the program");
-    uint32_t m = 0;
-    std::vector<ByteView> keys;
-    if (!parse_multisig(script, &m, &keys)) {
-      s->form = SpendForm::kUnknown;
-      s->note = "P2WSH with a witness script of no standard form";
-      return;
-    }
-    if (w.size() != m + 2 || !w[0].empty()) return fail(s, "P2WSH multisig: the witness is not <empty> <m sigs> <script>");
-    add_checks(ctx, script, std::vector<ByteView>(w.begin() + 1, w.end() - 1), keys, s);
-  }
-
-  void p2tr_key_path(const Transaction& tx, const TxIn& in, uint32_t i, const Prevout& p,
-                     const std::vector<SpentOutput>& spent, const TaprootHashes& hashes, InputSpend* s) {
-    auto w = in.witness;
-    std::optional<ByteView> annex;
-    if (w.size() >= 2 && !w.back().empty() && w.back()[0] == 0x50) {
-      annex = w.back();
-      w.pop_back();
-    }
-    if (w.size() != 1) {
-      s->note = "P2TR script path";
-      return;
-    }
-    s->form = SpendForm::kP2TRKeyPath;
-    const ByteView sig = w[0];
-    if (sig.size() != 64 && sig.size() != 65) return fail(s, "P2TR: a signature of " + std::to_string(sig.size()) + " bytes");
-    const uint8_t hash_type = sig.size() == 65 ? sig[64] : kSighashDefault;
-    if (sig.size() == 65 && hash_type == kSighashDefault) return fail(s, "P2TR: an explicit default hash type");
-    Hash256 digest;
-    if (!taproot_sighash(tx, i, spent, hash_type, hashes, annex, nullptr, &digest))
-      return fail(s, "P2TR: undefined hash type or SIGHASH_SINGLE without its output");
-    const ByteView key(p.script_pubkey.data() + 2, 32);
-    begin(s, 1, 1);
-    add_check(Scheme::kSchnorr, key, sig.first(64), push_digest(digest));
-    ++out_.signatures;
-  }
-
-  // Legacy CHECKSIG / CHECKMULTISIG: every signature is FindAndDeleted from
-  // the script code first.
-  void add_legacy(const Transaction& tx, uint32_t i, ByteView script, const std::vector<ByteView>& sigs,
-                  const std::vector<ByteView>& keys, InputSpend* s) {
-    Bytes code(script.begin(), script.end());
-    for (ByteView sig : sigs) {
-      const Bytes pattern = push_of(sig);
-      code = find_and_delete(ByteView(code.data(), code.size()), ByteView(pattern.data(), pattern.size()));
-    }
-    add_checks(SighashContext{&tx, i, false}, code, sigs, keys, s);
-  }
-
-  // Signatures x keys, one digest per signature (its hash type decides it).
-  void add_checks(const SighashContext& ctx, ByteView code, const std::vector<ByteView>& sigs,
-                  const std::vector<ByteView>& keys, InputSpend* s) {
-    begin(s, static_cast<uint32_t>(sigs.size()), static_cast<uint32_t>(keys.size()));
-    for (const ByteView& sig : sigs) {
-      ByteView der;
-      uint32_t digest = 0;
-      if (!sig.empty()) {
-        der = sig.first(sig.size() - 1);
-        const int32_t hash_type = sig.back();
-        digest = push_digest(ctx.segwit ? segwit_v0_sighash(*ctx.tx, ctx.input, code, ctx.amount, hash_type, *ctx.v0)
-                                        : legacy_sighash(*ctx.tx, ctx.input, code, hash_type));
-      } else {
-        digest = push_digest(Hash256{});  // an empty signature fails in the verifier (no DER)
-      }
-      const size_t i = static_cast<size_t>(&sig - sigs.data());
-      const Scheme scheme = rules_.strict_der ? Scheme::kEcdsa : Scheme::kEcdsaBitcoin;
-      for (size_t j = i; j < i + s->band(); ++j) add_check(scheme, keys[j], der, digest);
-    }
-    out_.signatures += sigs.size();
-  }
-
-  void begin(InputSpend* s, uint32_t signatures, uint32_t keys) {
-    s->first_check = static_cast<uint32_t>(out_.checks.size());
-    s->signatures = signatures;
-    s->keys = keys;
-  }
-  uint32_t push_digest(const Hash256& h) {
-    out_.digests.push_back(h);
-    return static_cast<uint32_t>(out_.digests.size() - 1);
-  }
-  void add_check(Scheme scheme, ByteView key, ByteView sig, uint32_t digest) {
-    out_.checks.push_back(Check{scheme, key, {}, sig, nullptr});
-    digest_of_.push_back(digest);
-  }
-  static void fail(InputSpend* s, std::string why) {
-    s->invalid = true;
-    s->note = std::move(why);
-  }
-
-  const std::vector<Transaction>& txs_;
-  const PrevoutLookup& prevouts_;
-  const SpendRules rules_;
-  BlockSpends out_;
-  std::vector<uint32_t> digest_of_;  // per check
-};
+// One execution of input `in` of `t` under `flags` with `oracle`.
+bool execute(const BlockSpends::Tx& t, uint32_t input, uint32_t flags, SignatureOracle& oracle, Error* error) {
+  const Prevout& p = t.prevouts[input];
+  TransactionChecker checker(*t.ctx, input, p.amount, oracle);
+  const TxIn& in = t.tx->inputs[input];
+  return verify_script(in.script_sig, p.script_pubkey, in.witness, flags, checker, error);
+}
 
 }  // namespace
 
@@ -354,46 +247,185 @@ std::string_view spend_form_name(SpendForm form) {
     case SpendForm::kP2WSHMultisig: return "p2wsh-multisig";
     case SpendForm::kP2SHP2WSHMultisig: return "p2sh-p2wsh-multisig";
     case SpendForm::kP2TRKeyPath: return "p2tr-keypath";
+    case SpendForm::kP2TRScriptPath: return "p2tr-scriptpath";
+    case SpendForm::kP2SH: return "p2sh";
+    case SpendForm::kP2WSH: return "p2wsh";
+    case SpendForm::kP2SHP2WSH: return "p2sh-p2wsh";
+    case SpendForm::kWitnessOther: return "witness-other";
+    case SpendForm::kNonstandard: return "nonstandard";
   }
   return "unknown";
 }
 
-BlockSpends collect_block_spends(const std::vector<Transaction>& txs, const PrevoutLookup& prevouts, const SpendRules& rules) {
-  return Collector(txs, prevouts, rules).run();
-}
+BlockSpends collect_block_spends(const std::vector<Transaction>& txs, const PrevoutLookup& prevouts,
+                                 const SpendRules& rules) {
+  BlockSpends out;
+  out.flags = rules.flags;
+  for (size_t ti = 0; ti < txs.size(); ++ti) {
+    const Transaction& tx = txs[ti];
+    // Legacy sigops count for every transaction, the coinbase's included.
+    uint64_t legacy = 0;
+    for (const TxIn& in : tx.inputs) legacy += legacy_sigop_count(in.script_sig, false);
+    for (const TxOut& o : tx.outputs) legacy += legacy_sigop_count(o.script_pubkey, false);
+    out.sigop_cost += legacy * 4;
+    if (ti == 0) continue;
 
-std::vector<bool> judge_spends(const BlockSpends& spends, std::span<const uint8_t> verdicts) {
-  std::vector<bool> ok(spends.inputs.size(), false);
-  for (size_t k = 0; k < spends.inputs.size(); ++k) {
-    const InputSpend& s = spends.inputs[k];
-    if (s.form == SpendForm::kUnknown || s.invalid) continue;
-    // CHECKMULTISIG: each signature, in order, against the keys left, in
-    // order; a key that fails is used up; too few keys left fails.
-    uint32_t sig = 0, key = 0, sigs_left = s.signatures, keys_left = s.keys;
-    bool success = true;
-    while (success && sigs_left > 0) {
-      if (verdicts[s.first_check + sig * s.band() + (key - sig)]) {
-        ++sig;
-        --sigs_left;
+    auto t = std::make_unique<BlockSpends::Tx>();
+    t->tx = &tx;
+    t->index = static_cast<uint32_t>(ti);
+    t->prevouts.resize(tx.inputs.size());
+    t->known.assign(tx.inputs.size(), 0);
+    std::vector<std::string> why(tx.inputs.size());
+    bool all_known = true;
+    for (size_t i = 0; i < tx.inputs.size(); ++i) {
+      const Prevout* p = prevouts ? prevouts(tx.inputs[i].prevout) : nullptr;
+      if (p) {
+        t->prevouts[i] = *p;
+        t->known[i] = 1;
+      } else {
+        all_known = false;
+        t->known[i] = implied_prevout(tx.inputs[i], &t->prevouts[i], &why[i]) ? 2 : 0;
       }
-      ++key;
-      --keys_left;
-      if (sigs_left > keys_left) success = false;
     }
-    ok[k] = success;
+    std::vector<SpentOutput> spent;
+    if (all_known) {
+      for (const Prevout& p : t->prevouts) spent.push_back(SpentOutput{p.amount, ByteView(p.script_pubkey)});
+    }
+    t->ctx = std::make_unique<script::TxContext>(tx, std::move(spent));
+
+    for (uint32_t i = 0; i < tx.inputs.size(); ++i) {
+      InputSpend s;
+      s.tx = t->index;
+      s.input = i;
+      const TxIn& in = tx.inputs[i];
+      if (!t->known[i]) {
+        s.note = why[i];
+        ++out.not_verified;
+        out.inputs.push_back(std::move(s));
+        continue;
+      }
+      const ByteView spk(t->prevouts[i].script_pubkey);
+      s.form = classify(spk, in);
+      if (t->known[i] == 1) {
+        if (rules.flags & kVerifyP2SH) out.sigop_cost += uint64_t{p2sh_sigop_count(spk, in.script_sig)} * 4;
+        out.sigop_cost += witness_sigop_count(in.script_sig, spk, in.witness, rules.flags);
+      }
+      // BIP341 signs every input's spent output: unknown ones leave a
+      // taproot spend undecidable.
+      if (!all_known && is_p2tr(spk) && (rules.flags & kVerifyTaproot) && (rules.flags & kVerifyWitness)) {
+        s.form = SpendForm::kUnknown;
+        s.note = "P2TR: the outputs spent by the other inputs are unknown";
+        ++out.not_verified;
+        out.inputs.push_back(std::move(s));
+        continue;
+      }
+      RecordingOracle oracle(nullptr);
+      Error error = Error::kOk;
+      s.assumed_ok = execute(*t, i, rules.flags, oracle, &error);
+      s.assumed_error = s.assumed_ok ? Error::kOk : error;
+      s.verified = true;
+      s.first_check = static_cast<uint32_t>(out.checks.size());
+      for (RecordingOracle::Recorded& r : oracle.recorded()) {
+        out.checks.push_back(r.check);
+        out.asked.push_back(r.asked ? 1 : 0);
+        out.arena.push_back(std::move(r.bytes));
+        s.signatures += r.asked;
+      }
+      s.check_count = static_cast<uint32_t>(out.checks.size()) - s.first_check;
+      out.signatures += s.signatures;
+      if (t->known[i] == 2) s.note = "spent output implied by the spend";
+      out.inputs.push_back(std::move(s));
+    }
+    out.txs.push_back(std::move(t));
   }
-  return ok;
+  return out;
 }
 
-Validity spends_validity(const BlockSpends& spends, const std::vector<bool>& input_ok) {
+Status judge_spends(const BlockSpends& spends, std::span<const uint8_t> verdicts, const BatchVerify& verify,
+                    std::vector<InputVerdict>* out) {
+  if (verdicts.size() != spends.checks.size())
+    return Status::InvalidArgument("judge_spends: " + std::to_string(verdicts.size()) + " verdicts for " +
+                                   std::to_string(spends.checks.size()) + " checks");
+  out->assign(spends.inputs.size(), InputVerdict{});
+  std::unordered_map<uint32_t, const BlockSpends::Tx*> tx_of;
+  for (const auto& t : spends.txs) tx_of[t->index] = t.get();
+
+  // Inputs whose optimistic execution met a check that failed.
+  struct Redo {
+    size_t input;
+    std::unordered_map<std::string, bool> known;
+  };
+  std::vector<Redo> redo;
   for (size_t k = 0; k < spends.inputs.size(); ++k) {
     const InputSpend& s = spends.inputs[k];
-    if (s.form == SpendForm::kUnknown && !s.invalid) continue;
-    if (!s.invalid && input_ok[k]) continue;
-    return Validity::Invalid("mandatory-script-verify-flag-failed",
+    if (!s.verified) continue;
+    bool all_valid = true;
+    for (uint32_t c = s.first_check; c < s.first_check + s.check_count; ++c)
+      if (spends.asked[c] && !verdicts[c]) all_valid = false;
+    if (all_valid) {
+      (*out)[k] = InputVerdict{s.assumed_ok, s.assumed_error};
+      continue;
+    }
+    Redo r{k, {}};
+    for (uint32_t c = s.first_check; c < s.first_check + s.check_count; ++c)
+      r.known[check_key(spends.checks[c])] = verdicts[c] != 0;
+    redo.push_back(std::move(r));
+  }
+
+  constexpr int kMaxRounds = 4;
+  for (int round = 0; round < kMaxRounds && !redo.empty(); ++round) {
+    std::vector<Redo> next;
+    std::vector<Check> batch;
+    std::vector<std::unique_ptr<Bytes>> batch_bytes;
+    std::vector<std::string> batch_keys;
+    std::vector<size_t> batch_owner;  // index into `next`
+    for (Redo& r : redo) {
+      const InputSpend& s = spends.inputs[r.input];
+      RecordingOracle oracle(&r.known);
+      Error error = Error::kOk;
+      const bool ok = execute(*tx_of.at(s.tx), s.input, spends.flags, oracle, &error);
+      if (!oracle.asked_unknown()) {
+        (*out)[r.input] = InputVerdict{ok, ok ? Error::kOk : error};
+        continue;
+      }
+      for (RecordingOracle::Recorded& rec : oracle.recorded()) {
+        batch.push_back(rec.check);
+        batch_bytes.push_back(std::move(rec.bytes));
+        batch_keys.push_back(std::move(rec.key));
+        batch_owner.push_back(next.size());
+      }
+      next.push_back(std::move(r));
+    }
+    if (batch.empty()) break;
+    std::vector<uint8_t> v(batch.size(), 0);
+    if (verify) {
+      if (Status st = verify(batch, v); !st.ok()) return st;
+    } else {
+      for (size_t c = 0; c < batch.size(); ++c) v[c] = verify_check(batch[c]) ? 1 : 0;
+    }
+    for (size_t c = 0; c < batch.size(); ++c) next[batch_owner[c]].known[batch_keys[c]] = v[c] != 0;
+    redo = std::move(next);
+  }
+  // Still open after the rounds: verified on the spot.
+  for (Redo& r : redo) {
+    const InputSpend& s = spends.inputs[r.input];
+    ImmediateOracle oracle;
+    Error error = Error::kOk;
+    const bool ok = execute(*tx_of.at(s.tx), s.input, spends.flags, oracle, &error);
+    (*out)[r.input] = InputVerdict{ok, ok ? Error::kOk : error};
+  }
+  return Status::Ok();
+}
+
+Validity spends_validity(const BlockSpends& spends, const std::vector<InputVerdict>& verdicts) {
+  for (size_t k = 0; k < spends.inputs.size(); ++k) {
+    const InputSpend& s = spends.inputs[k];
+    if (!s.verified || verdicts[k].ok) continue;
+    return Validity::Invalid("mandatory-script-verify-flag-failed (" + std::string(error_message(verdicts[k].error)) + ")",
                              "tx " + std::to_string(s.tx) + " input " + std::to_string(s.input) + " (" +
                                  std::string(spend_form_name(s.form)) + "): " +
-                                 (s.invalid ? s.note : "signature check failed"));
+                                 std::string(error_name(verdicts[k].error)) + " (" +
+                                 std::string(error_message(verdicts[k].error)) + ")");
   }
   return Validity::Valid();
 }

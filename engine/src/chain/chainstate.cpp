@@ -20,6 +20,17 @@ bool unspendable(ByteView script) { return (!script.empty() && script[0] == 0x6a
 
 bool money_range(int64_t v) { return v >= 0 && v <= kMaxMoney; }
 
+// Bitcoin Core's GetBlockScriptFlags over the rule sets active for a block.
+uint32_t block_script_flags(const RuleSet& rules) {
+  uint32_t flags = script::kVerifyP2SH;
+  if (rules.active(Rule::kSegwit)) flags |= script::kVerifyWitness | script::kVerifyNullDummy;
+  if (rules.active(Rule::kTaproot)) flags |= script::kVerifyTaproot;
+  if (rules.active(Rule::kBip66)) flags |= script::kVerifyDerSig;
+  if (rules.active(Rule::kBip65)) flags |= script::kVerifyCheckLockTimeVerify;
+  if (rules.active(Rule::kCsv)) flags |= script::kVerifyCheckSequenceVerify;
+  return flags;
+}
+
 }  // namespace
 
 int64_t block_subsidy(uint32_t height, Network network) {
@@ -400,10 +411,12 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
     return it == prevouts.end() ? nullptr : &it->second;
   };
   SpendRules spend_rules;
-  spend_rules.segwit = ctx.rules.active(Rule::kSegwit);
-  spend_rules.taproot = ctx.rules.active(Rule::kTaproot);
-  spend_rules.strict_der = ctx.rules.active(Rule::kBip66);
+  spend_rules.flags = block_script_flags(ctx.rules);
   p->spends = collect_block_spends(txs, lookup, spend_rules);
+  // ConnectBlock's limit on the signature operations' cost (legacy, P2SH and
+  // witness sigops; the coins are known here).
+  if (p->spends.sigop_cost > kMaxBlockSigopsCost)
+    return invalid("bad-blk-sigops", std::to_string(p->spends.sigop_cost) + " sigop cost");
   // The module's own signature work rides in the same batch, and its state
   // after this block is known now (the next block is prepared on it).
   const BlockView block_view{block, &parsed, &txs, &p->hashes};
@@ -527,7 +540,13 @@ Status ChainState::connect_blocks(std::span<const ByteView> blocks, std::vector<
       p.report.seconds.verify = b.checks.empty() ? 0
                                                  : b.verify_seconds * static_cast<double>(n_spends + n_module) /
                                                        static_cast<double>(b.checks.size());
-      p.report.validity = spends_validity(p.spends, judge_spends(p.spends, spend_verdicts));
+      std::vector<InputVerdict> input_verdicts;
+      const BatchVerify reverify = [&m](std::span<const Check> c, std::span<uint8_t> v) { return m.verifier->verify(c, v); };
+      if (Status s = judge_spends(p.spends, spend_verdicts, reverify, &input_verdicts); !s.ok()) {
+        *error = s;
+        return false;
+      }
+      p.report.validity = spends_validity(p.spends, input_verdicts);
       if (p.report.validity.valid) {
         const uint32_t height = p.changes.height;
         const HeaderPrefix history(m.headers, height);

@@ -153,7 +153,10 @@ class SignetModule final : public ConsensusModule {
     if (verdicts.size() != w->spends.checks.size())
       return Validity::Invalid(kBadSignetBlksig, std::to_string(verdicts.size()) + " verdicts for " +
                                                      std::to_string(w->spends.checks.size()) + " checks");
-    const Validity v = spends_validity(w->spends, judge_spends(w->spends, verdicts));
+    std::vector<InputVerdict> input_verdicts;
+    if (Status s = judge_spends(w->spends, verdicts, nullptr, &input_verdicts); !s.ok())
+      return Validity::Invalid(kBadSignetBlksig, s.message());
+    const Validity v = spends_validity(w->spends, input_verdicts);
     if (!v.valid) return Validity::Invalid(kBadSignetBlksig, "signet solution: " + v.debug);
     return v;
   }
@@ -192,16 +195,13 @@ class SignetModule final : public ConsensusModule {
     const Status parsed = parse_transaction(view(w->to_sign_bytes), &w->txs[1]);
     if (!parsed.ok()) return Validity::Invalid(kBadSignetBlksig, "to_sign: " + parsed.message());
     const Prevout* spent = &w->challenge;
-    w->spends = collect_block_spends(w->txs, [spent](const OutPoint&) { return spent; });
+    // BIP325's flags (Core's signet.cpp BLOCK_SCRIPT_VERIFY_FLAGS).
+    SpendRules rules;
+    rules.flags = script::kVerifyP2SH | script::kVerifyWitness | script::kVerifyDerSig | script::kVerifyNullDummy;
+    w->spends = collect_block_spends(w->txs, [spent](const OutPoint&) { return spent; }, rules);
     if (w->spends.inputs.size() != 1) return Validity::Invalid(kBadSignetBlksig, "to_sign has no input");
     const InputSpend& in = w->spends.inputs[0];
-    if (in.invalid) return Validity::Invalid(kBadSignetBlksig, "signet solution: " + in.note);
-    if (in.form == SpendForm::kUnknown || in.form == SpendForm::kP2TRKeyPath)
-      return Validity::Invalid(kBadSignetBlksig, std::string(kCannotVerify) + ": " + in.note);
-    // BIP325 verifies with DERSIG: strict DER, where any S and normalized S
-    // give the same verdict, so the strict scheme decides both.
-    for (Check& c : w->spends.checks)
-      if (c.scheme == Scheme::kEcdsaBitcoin) c.scheme = Scheme::kEcdsa;
+    if (!in.verified) return Validity::Invalid(kBadSignetBlksig, std::string(kCannotVerify) + ": " + in.note);
     w->checks = w->spends.checks;
     w->trivial = false;
     return Validity::Valid();
