@@ -2,7 +2,7 @@
 # runs of the built executable (its path is compiled in).
 if(TARGET vigil_tool)
   vigil_add_test(vigil_cli_tests
-    SOURCES cli/check_chunk_test.cpp cli/cli_e2e_test.cpp cli/cli_block_check_test.cpp cli/cli_replay_test.cpp cli/cli_sim_test.cpp cli/cli_bench_test.cpp cli/process.cpp
+    SOURCES cli/check_chunk_test.cpp cli/cli_e2e_test.cpp cli/cli_block_check_test.cpp cli/cli_replay_test.cpp cli/cli_sim_test.cpp cli/cli_bench_test.cpp cli/cli_script_assets_test.cpp cli/script_assets_gen.cpp cli/process.cpp
     LABELS cli)
   target_link_libraries(vigil_cli_tests PRIVATE vigil_cli vigil_diffsupport)
   target_compile_definitions(vigil_cli_tests PRIVATE VIGIL_EXE_PATH="$<TARGET_FILE:vigil_tool>")
