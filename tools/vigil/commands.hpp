@@ -78,6 +78,11 @@ struct SimCommandOptions {
 };
 int run_sim(const SimCommandOptions& options);
 
+struct ScriptAssetsOptions {
+  std::string input;  // Bitcoin Core's script_assets_test.json format ("-": stdin)
+};
+int run_script_assets(const ScriptAssetsOptions& options);
+
 struct BenchOptions {
   Backend backend = Backend::kAuto;
   bool quick = false;

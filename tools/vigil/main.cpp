@@ -130,6 +130,20 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"badsig", "overspend", "doublespend", "badmerkle"}))
       ->capture_default_str();
 
+  vigil::cli::ScriptAssetsOptions script_assets;
+  auto* script_cmd = app.add_subcommand("script", "Bitcoin script");
+  script_cmd->require_subcommand(1);
+  auto* sa = script_cmd->add_subcommand(
+      "assets", "Check a file in Bitcoin Core's script_assets_test.json format as Core's AssetTest does: each "
+                "entry's success spend must verify under every consensus flag set within its flags (all of them "
+                "when final), its failure spend must fail under every one containing them");
+  sa->add_option("input", script_assets.input, "The JSON file (a trailing comma after the last entry is accepted), "
+                                              "or - for stdin")
+      ->required();
+  sa->footer("Prints a line for each entry that does not behave (its number, input, flags and comment, the half, the "
+             "first flag set and the script error), then 'N entries, M failed'. Exit 0 when none failed, 1 when "
+             "some did, 2 on unreadable input (the entry and what is wrong with it).");
+
   vigil::cli::BenchOptions bench;
   auto* bn = app.add_subcommand("bench", "Measure everything that matters on this machine, beside the reference "
                                          "libraries (libsecp256k1, libsodium, OpenSSL) on all cores, in one run");
@@ -159,5 +173,6 @@ int main(int argc, char** argv) {
   if (rp->parsed()) return vigil::cli::run_replay(replay);
   if (sm->parsed()) return vigil::cli::run_sim(sim);
   if (bn->parsed()) return vigil::cli::run_bench(bench);
+  if (sa->parsed()) return vigil::cli::run_script_assets(script_assets);
   return 2;
 }

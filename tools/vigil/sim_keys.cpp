@@ -38,13 +38,27 @@ Signer::Key Signer::derive(uint64_t seed, uint64_t index) const {
     throw std::runtime_error("keypair");
   secp256k1_xonly_pubkey_serialize(ctx_, k.xonly.data(), &x);
   // BIP341 without a script tree: t = hashTapTweak(P), Q = P + tG.
-  const Hash256 tweak = tagged_hash("TapTweak", ByteView(k.xonly.data(), 32));
-  if (!secp256k1_keypair_xonly_tweak_add(ctx_, &pair, tweak.bytes.data())) throw std::runtime_error("tweak");
-  secp256k1_xonly_pubkey q;
-  secp256k1_keypair_xonly_pub(ctx_, &q, nullptr, &pair);
-  secp256k1_xonly_pubkey_serialize(ctx_, k.output_key.data(), &q);
-  secp256k1_keypair_sec(ctx_, k.tweaked.data(), &pair);
+  const TaprootOutput out = taproot_output(k, std::nullopt);
+  k.output_key = out.output_key;
+  k.tweaked = out.secret;
   return k;
+}
+
+Signer::TaprootOutput Signer::taproot_output(const Key& key, const std::optional<Hash256>& merkle_root) const {
+  secp256k1_keypair pair;
+  if (!secp256k1_keypair_create(ctx_, &pair, key.secret.data())) throw std::runtime_error("keypair");
+  Bytes msg(key.xonly.begin(), key.xonly.end());
+  if (merkle_root) msg.insert(msg.end(), merkle_root->bytes.begin(), merkle_root->bytes.end());
+  const Hash256 tweak = tagged_hash("TapTweak", msg);
+  if (!secp256k1_keypair_xonly_tweak_add(ctx_, &pair, tweak.bytes.data())) throw std::runtime_error("tweak");
+  TaprootOutput out;
+  secp256k1_xonly_pubkey q;
+  int parity = 0;
+  secp256k1_keypair_xonly_pub(ctx_, &q, &parity, &pair);
+  secp256k1_xonly_pubkey_serialize(ctx_, out.output_key.data(), &q);
+  out.odd_y = parity != 0;
+  secp256k1_keypair_sec(ctx_, out.secret.data(), &pair);
+  return out;
 }
 
 Bytes Signer::ecdsa(const Key& key, const Hash256& digest, uint8_t hash_type) const {
@@ -60,8 +74,12 @@ Bytes Signer::ecdsa(const Key& key, const Hash256& digest, uint8_t hash_type) co
 }
 
 Bytes Signer::schnorr_keypath(const Key& key, const Hash256& digest, uint64_t aux) const {
+  return schnorr(key.tweaked, digest, aux);
+}
+
+Bytes Signer::schnorr(const std::array<uint8_t, 32>& secret, const Hash256& digest, uint64_t aux) const {
   secp256k1_keypair pair;
-  if (!secp256k1_keypair_create(ctx_, &pair, key.tweaked.data())) throw std::runtime_error("keypair");
+  if (!secp256k1_keypair_create(ctx_, &pair, secret.data())) throw std::runtime_error("keypair");
   uint8_t aux32[32] = {};
   for (int i = 0; i < 8; ++i) aux32[i] = static_cast<uint8_t>(aux >> (8 * i));
   Bytes sig(64);
