@@ -122,6 +122,9 @@ enum class Error : uint8_t {
   // Constant scriptCode
   kOpCodeSeparator,
   kSigFindAndDelete,
+  // A number operand too long or not minimally encoded (Core's scriptnum_error)
+  kScriptNum,
+  kTapscriptEmptyPubkey,
   kErrorCount,
 };
 // The name script_tests.json uses ("EVAL_FALSE", "NULLFAIL", ...).

@@ -95,6 +95,8 @@ constexpr std::array<ErrorText, static_cast<size_t>(Error::kErrorCount)> kErrors
     {"TAPSCRIPT_MINIMALIF", "OP_IF/NOTIF argument must be minimal in tapscript"},
     {"OP_CODESEPARATOR", "Using OP_CODESEPARATOR in non-witness script"},
     {"SIG_FINDANDDELETE", "Signature is found in scriptCode"},
+    {"SCRIPTNUM", "Script number overflowed or is non-minimally encoded"},
+    {"TAPSCRIPT_EMPTY_PUBKEY", "Empty public key in tapscript"},
 }};
 
 }  // namespace

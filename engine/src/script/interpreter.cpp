@@ -96,7 +96,7 @@ bool checksig_tapscript(ByteView sig, ByteView pubkey, TransactionChecker::TapEx
     exec.validation_weight_left -= kValidationWeightPerSigop;
     if (exec.validation_weight_left < 0) return fail(error, Error::kTapscriptValidationWeight);
   }
-  if (pubkey.empty()) return fail(error, Error::kPubkeyType);
+  if (pubkey.empty()) return fail(error, Error::kTapscriptEmptyPubkey);
   if (pubkey.size() == 32) {
     if (*success && !checker.check_schnorr(sig, pubkey, SigVersion::kTapscript, exec, error)) return false;
   } else if (flags & kVerifyDiscourageUpgradablePubkeyType) {
@@ -181,7 +181,7 @@ bool eval_script(Stack& stack, ByteView script, uint32_t flags, TransactionCheck
           if (stack.empty()) return fail(error, Error::kInvalidStackOperation);
           // 5 bytes: lock times reach 2^32 - 1.
           int64_t lock_time;
-          if (!num_at(-1, &lock_time, 5)) return fail(error, Error::kUnknown);
+          if (!num_at(-1, &lock_time, 5)) return fail(error, Error::kScriptNum);
           if (lock_time < 0) return fail(error, Error::kNegativeLocktime);
           if (!checker.check_lock_time(lock_time)) return fail(error, Error::kUnsatisfiedLocktime);
           break;
@@ -191,7 +191,7 @@ bool eval_script(Stack& stack, ByteView script, uint32_t flags, TransactionCheck
           if (!(flags & kVerifyCheckSequenceVerify)) break;  // NOP3 before BIP112
           if (stack.empty()) return fail(error, Error::kInvalidStackOperation);
           int64_t sequence;
-          if (!num_at(-1, &sequence, 5)) return fail(error, Error::kUnknown);
+          if (!num_at(-1, &sequence, 5)) return fail(error, Error::kScriptNum);
           if (sequence < 0) return fail(error, Error::kNegativeLocktime);
           // The disable flag in the operand keeps it a NOP (room for soft forks).
           if (sequence & (int64_t{1} << 31)) break;
@@ -208,7 +208,7 @@ bool eval_script(Stack& stack, ByteView script, uint32_t flags, TransactionCheck
         case OP_NOTIF: {
           bool value = false;
           if (executing) {
-            if (stack.empty()) return fail(error, Error::kUnbalancedConditional);
+            if (stack.empty()) return fail(error, Error::kInvalidStackOperation);
             const Bytes& v = top(-1);
             // Tapscript: consensus; witness v0: the MINIMALIF policy flag.
             if (version == SigVersion::kTapscript && (v.size() > 1 || (v.size() == 1 && v[0] != 1)))
@@ -328,7 +328,7 @@ bool eval_script(Stack& stack, ByteView script, uint32_t flags, TransactionCheck
         case OP_ROLL: {
           if (stack.size() < 2) return fail(error, Error::kInvalidStackOperation);
           int64_t n64;
-          if (!num_at(-1, &n64)) return fail(error, Error::kUnknown);
+          if (!num_at(-1, &n64)) return fail(error, Error::kScriptNum);
           const int n = num_to_int(n64);
           pop();
           if (n < 0 || n >= static_cast<int>(stack.size())) return fail(error, Error::kInvalidStackOperation);
@@ -376,7 +376,7 @@ bool eval_script(Stack& stack, ByteView script, uint32_t flags, TransactionCheck
         case OP_1ADD: case OP_1SUB: case OP_NEGATE: case OP_ABS: case OP_NOT: case OP_0NOTEQUAL: {
           if (stack.empty()) return fail(error, Error::kInvalidStackOperation);
           int64_t n;
-          if (!num_at(-1, &n)) return fail(error, Error::kUnknown);
+          if (!num_at(-1, &n)) return fail(error, Error::kScriptNum);
           switch (opcode) {
             case OP_1ADD: n += 1; break;
             case OP_1SUB: n -= 1; break;
@@ -396,7 +396,7 @@ bool eval_script(Stack& stack, ByteView script, uint32_t flags, TransactionCheck
         case OP_GREATERTHANOREQUAL: case OP_MIN: case OP_MAX: {
           if (stack.size() < 2) return fail(error, Error::kInvalidStackOperation);
           int64_t a, b;
-          if (!num_at(-2, &a) || !num_at(-1, &b)) return fail(error, Error::kUnknown);
+          if (!num_at(-2, &a) || !num_at(-1, &b)) return fail(error, Error::kScriptNum);
           int64_t r = 0;
           switch (opcode) {
             case OP_ADD: r = a + b; break;
@@ -425,7 +425,7 @@ bool eval_script(Stack& stack, ByteView script, uint32_t flags, TransactionCheck
         case OP_WITHIN: {
           if (stack.size() < 3) return fail(error, Error::kInvalidStackOperation);
           int64_t x, lo, hi;
-          if (!num_at(-3, &x) || !num_at(-2, &lo) || !num_at(-1, &hi)) return fail(error, Error::kUnknown);
+          if (!num_at(-3, &x) || !num_at(-2, &lo) || !num_at(-1, &hi)) return fail(error, Error::kScriptNum);
           const bool within = lo <= x && x < hi;
           pop();
           pop();
@@ -481,7 +481,7 @@ bool eval_script(Stack& stack, ByteView script, uint32_t flags, TransactionCheck
           // (sig n pubkey -- n + success)
           if (stack.size() < 3) return fail(error, Error::kInvalidStackOperation);
           int64_t n;
-          if (!num_at(-2, &n)) return fail(error, Error::kUnknown);
+          if (!num_at(-2, &n)) return fail(error, Error::kScriptNum);
           bool success = true;
           if (!eval_checksig(top(-3), top(-1), script.subspan(begin_code_hash), exec, flags, checker, version, error,
                              &success))
@@ -500,7 +500,7 @@ bool eval_script(Stack& stack, ByteView script, uint32_t flags, TransactionCheck
           int i = 1;
           if (static_cast<int>(stack.size()) < i) return fail(error, Error::kInvalidStackOperation);
           int64_t n64;
-          if (!num_at(-i, &n64)) return fail(error, Error::kUnknown);
+          if (!num_at(-i, &n64)) return fail(error, Error::kScriptNum);
           int keys = num_to_int(n64);
           if (keys < 0 || keys > kMaxPubkeysPerMultisig) return fail(error, Error::kPubkeyCount);
           op_count += keys;
@@ -510,7 +510,7 @@ bool eval_script(Stack& stack, ByteView script, uint32_t flags, TransactionCheck
           int ikey2 = keys + 2;
           i += keys;
           if (static_cast<int>(stack.size()) < i) return fail(error, Error::kInvalidStackOperation);
-          if (!num_at(-i, &n64)) return fail(error, Error::kUnknown);
+          if (!num_at(-i, &n64)) return fail(error, Error::kScriptNum);
           int sigs = num_to_int(n64);
           if (sigs < 0 || sigs > keys) return fail(error, Error::kSigCount);
           int isig = ++i;
