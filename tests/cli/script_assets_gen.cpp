@@ -694,7 +694,7 @@ void upgrade_cases(Gen& g) {
   }
   {
     Case& c = g.begin("tapscript CHECKSIG with a 33-byte (unknown type) public key: succeeds without a check, "
-                      "without DISCOURAGE_UPGRADABLE_PUBKEYTYPE; failure: an empty public key [PUBKEYTYPE]",
+                      "without DISCOURAGE_UPGRADABLE_PUBKEYTYPE; failure: an empty public key [TAPSCRIPT_EMPTY_PUBKEY]",
                       kTaproot, t.script_pubkey());
     c.final = true;
     c.success = spend(3, {Bytes(64, 0x01)});
