@@ -1,7 +1,12 @@
-// vigil block check: one block against Bitcoin's context-free rules and the
-// signatures of its standard spends (with caller-supplied spent outputs, or
-// those whose script code the spend itself reveals), all of its signatures
-// verified in one batch.
+// vigil block check: one block against Bitcoin's rules for its height that
+// need no chain (the context-free ones, the witness commitment as segwit
+// has it at that height, bad-version, BIP34's coinbase height, lock times
+// that are certainly not final) and the signatures of its standard spends
+// (with caller-supplied spent outputs, or those whose script code the spend
+// itself reveals) under that height's rule sets, all of its signatures
+// verified in one batch. The height: --height, else the coinbase's BIP34
+// push when it is one at or above the network's BIP34 height, else taken
+// as before BIP34.
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -10,6 +15,7 @@
 #include "file_io.hpp"
 #include "prevouts_file.hpp"
 #include "vigil/block_check.hpp"
+#include "vigil/consensus.hpp"
 #include "vigil/spends.hpp"
 
 namespace vigil::cli {
@@ -29,6 +35,46 @@ struct Outcome {
   bool incomplete() const { return rules.valid && spends.valid && not_verified > 0; }
   const Validity& verdict() const { return rules.valid ? spends : rules; }
 };
+
+// A 4-byte push is a height of 8,388,608 or more, which no network is near;
+// coinbases before BIP34 often begin with a 4-byte timestamp or nBits
+// (mainnet 227,835: 0x514f2079). Such a block is taken as before BIP34.
+constexpr uint32_t kMaxInferredHeight = (1u << 23) - 1;
+
+struct HeightChoice {
+  uint32_t height = 0;
+  std::string source;       // "option", "coinbase" or "before-bip34"
+  std::string description;  // for people
+};
+
+HeightChoice choose_height(const BlockCheckOptions& o, const ChainParams& params, const std::vector<Transaction>& txs) {
+  HeightChoice c;
+  if (o.height) {
+    c.height = *o.height;
+    c.source = "option";
+    c.description = "from --height";
+    return c;
+  }
+  const uint32_t bip34 = params.rule_height(Rule::kBip34).value_or(0);
+  const std::optional<uint32_t> pushed = txs.empty() ? std::nullopt : coinbase_height_push(txs[0]);
+  if (pushed && *pushed >= bip34 && *pushed <= kMaxInferredHeight) {
+    c.height = *pushed;
+    c.source = "coinbase";
+    c.description = "from the coinbase's BIP34 height";
+    return c;
+  }
+  c.height = bip34 > 0 ? bip34 - 1 : 0;
+  c.source = "before-bip34";
+  c.description = "no BIP34 height in the coinbase: judged as before BIP34 (use --height for its real height)";
+  return c;
+}
+
+std::vector<std::string> active_rules(const RuleSet& rules) {
+  std::vector<std::string> names;
+  for (Rule r : kAllRules)
+    if (rules.active(r)) names.emplace_back(rule_name(r));
+  return names;
+}
 
 const char* input_result(const InputSpend& s, const InputVerdict& v) {
   if (!s.verified) return "not verified";
@@ -65,11 +111,26 @@ int run_block_check(const BlockCheckOptions& o) {
   if (!make_hasher_or_report(kCmd, o.backend, &hasher).ok()) return 2;
   if (!make_verifier_or_report(kCmd, o.backend, 0, &verifier).ok()) return 2;
 
+  // The rule sets of the block's height, from the network's table.
+  const ChainParams params = ChainParams::ForNetwork(check.network);
+  const HeightChoice height = choose_height(o, params, txs);
+  const RuleSet rules = params.rules_at(height.height);
+  check.segwit = rules.active(Rule::kSegwit);
+
   std::vector<BlockHashes> hashes(1);
   const ByteView view(block.data(), block.size());
   if (Status hs = hasher->block_hashes({&view, 1}, {&parsed, 1}, hashes); !hs.ok()) return error(hs.ToString());
   Outcome out;
   out.rules = check_block(block, parsed, txs, hashes[0], check);
+  // What ContextualCheckBlock(Header) can judge without the chain: the
+  // version, BIP34's height (a mismatch only with --height) and finality.
+  // The parent's median time past is not known; the block's own time is
+  // later than it, so a lock time not final by it is not final by the
+  // median either (never a false rejection; some non-final ones are missed).
+  if (out.rules.valid)
+    out.rules = check_block_context(parsed, txs, height.height, parsed.header.time,
+                                    BlockRules{rules.active(Rule::kBip34), rules.active(Rule::kBip66),
+                                               rules.active(Rule::kBip65), rules.active(Rule::kCsv)});
 
   PrevoutLookup lookup;
   if (!o.prevouts.empty())
@@ -77,7 +138,9 @@ int run_block_check(const BlockCheckOptions& o) {
       const auto it = prevouts.find(p);
       return it == prevouts.end() ? nullptr : &it->second;
     };
-  const BlockSpends spends = collect_block_spends(txs, lookup);
+  SpendRules spend_rules;
+  spend_rules.flags = params.script_flags(height.height, parsed.hash);
+  const BlockSpends spends = collect_block_spends(txs, lookup, spend_rules);
   std::vector<uint8_t> verdicts(spends.checks.size(), 0);
   if (Status vs = verifier->verify(spends.checks, verdicts); !vs.ok()) return error(vs.ToString());
   std::vector<InputVerdict> ok;
@@ -98,6 +161,10 @@ int run_block_check(const BlockCheckOptions& o) {
     nlohmann::json j = {
         {"hash", to_display_hex(parsed.hash)},
         {"network", std::string(network_name(check.network))},
+        {"height", height.height},
+        {"height_source", height.source},
+        {"rules_active", active_rules(rules)},
+        {"script_flags", params.script_flags(height.height, parsed.hash)},
         {"tx_count", txs.size()},
         {"proof_of_work_checked", check.check_pow},
         {"signatures", {{"total", out.signatures}, {"valid", out.valid_sigs}, {"invalid", out.invalid_sigs}}},
@@ -122,6 +189,10 @@ int run_block_check(const BlockCheckOptions& o) {
   } else {
     std::printf("block %s (%s, %zu transactions)\n", to_display_hex(parsed.hash).c_str(),
                 std::string(network_name(check.network)).c_str(), txs.size());
+    std::printf("  height       %u (%s)\n", height.height, height.description.c_str());
+    std::string names;
+    for (const std::string& n : active_rules(rules)) names += (names.empty() ? "" : " ") + n;
+    std::printf("  rule sets    %s\n", names.empty() ? "none (before BIP34)" : names.c_str());
     std::printf("  rules        %s%s\n", out.rules.valid ? "pass" : ("FAIL: " + out.rules.reason).c_str(),
                 check.check_pow ? "" : " (proof of work not checked)");
     std::printf("  signatures   %llu: %llu valid, %llu invalid; %llu input(s) not verified\n",

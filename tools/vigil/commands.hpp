@@ -47,6 +47,10 @@ struct BlockCheckOptions {
   std::optional<Network> network;  // default: the framing's, else mainnet
   bool json = false;
   bool no_pow = false;           // everything but the proof of work
+  // The block's height, whose rule sets apply; default: the coinbase's
+  // BIP34 height when it has one at or above the network's BIP34 height,
+  // else before BIP34.
+  std::optional<uint32_t> height;
 };
 int run_block_check(const BlockCheckOptions& options);
 

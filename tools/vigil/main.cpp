@@ -54,8 +54,9 @@ int main(int argc, char** argv) {
   auto* block_cmd = app.add_subcommand("block", "Bitcoin blocks");
   block_cmd->require_subcommand(1);
   auto* bc = block_cmd->add_subcommand(
-      "check", "Check one block: Bitcoin's context-free rules (Bitcoin Core's CheckBlock, witness commitment, weight) "
-               "and the signatures of its standard spends, all verified in one batch");
+      "check", "Check one block under the rules of its height: Bitcoin's context-free rules (Bitcoin Core's "
+               "CheckBlock, witness commitment, weight), those of ContextualCheckBlock that need no chain, and the "
+               "signatures of its standard spends, all verified in one batch");
   add_backend_option(bc, &block_check.backend);
   bc->add_option("input", block_check.input, "Block file: blk*.dat framing, raw or hex")->required();
   bc->add_option("--prevouts", block_check.prevouts,
@@ -70,8 +71,12 @@ int main(int argc, char** argv) {
   bc->add_option("--network", block_check.network, "mainnet, testnet3, testnet4, signet or regtest (default: the "
                                                     "file's framing, else mainnet): whose proof-of-work limit applies")
       ->transform(CLI::CheckedTransformer(kNetworks, CLI::ignore_case));
-  bc->add_flag("--json", block_check.json, "JSON output: hash, tx count, every input's result, signature counts, "
-                                           "verdict and reason");
+  bc->add_option("--height", block_check.height,
+                 "The block's height: its rule sets apply (segwit's witness commitment, bad-version, BIP34's coinbase "
+                 "height, strict DER, ...). Default: the coinbase's BIP34 height when it has one at or above the "
+                 "network's BIP34 height, else before BIP34");
+  bc->add_flag("--json", block_check.json, "JSON output: hash, height and how it was chosen, the rule sets, tx "
+                                           "count, every input's result, signature counts, verdict and reason");
   bc->add_flag("--no-pow", block_check.no_pow, "Check everything but the proof of work (as Bitcoin Core's "
                                                "TestBlockValidity for block templates)");
   bc->footer("Exit 0 valid, 1 invalid (the reason in Bitcoin Core's words, e.g. bad-txnmrklroot, high-hash, "

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ struct CheckBlockOptions {
   bool check_pow = true;                // false: everything but the proof of work (TestBlockValidity)
   bool check_merkle_root = true;
   bool segwit = true;                   // the witness commitment rules (active on mainnet from 481,824)
+  // false: the witness and weight rules are left out, for the caller to run
+  // check_block_witness where Core's ContextualCheckBlock has them (after
+  // the finality and BIP34 rules).
+  bool witness_rules = true;
 };
 
 // The proof-of-work limit of a network, as a 256-bit number in Hash256's
@@ -62,6 +67,14 @@ Validity check_transaction(const Transaction& tx);
 Validity check_block(ByteView block, const ParsedBlock& parsed, const std::vector<Transaction>& txs,
                      const BlockHashes& hashes, const CheckBlockOptions& options = {});
 
+// ContextualCheckBlock's witness rules, then its weight rule: with `segwit`
+// a witness commitment in the coinbase must match ("bad-witness-nonce-size",
+// "bad-witness-merkle-match"); without a matching one no transaction may
+// carry witness data ("unexpected-witness"); "bad-blk-weight". Part of
+// check_block unless its options say otherwise.
+Validity check_block_witness(ByteView block, const ParsedBlock& parsed, const std::vector<Transaction>& txs,
+                             const BlockHashes& hashes, bool segwit);
+
 // ---- rules that need the block's place in the chain (ContextualCheckBlock*) --
 
 // BIP34: the script the coinbase's scriptSig must begin with at `height`
@@ -69,11 +82,22 @@ Validity check_block(ByteView block, const ParsedBlock& parsed, const std::vecto
 // number push).
 Bytes bip34_height_script(uint32_t height);
 
+// The height a coinbase's scriptSig begins with, when it begins with one
+// as BIP34 writes it (bip34_height_script: OP_0, OP_1 .. OP_16, or a
+// minimal push of a non-negative number of up to 4 bytes); nullopt
+// otherwise. Before BIP34 a coinbase may begin with anything that looks
+// like it (a timestamp, nBits): only BIP34's rule makes it the height.
+std::optional<uint32_t> coinbase_height_push(const Transaction& coinbase);
+
 // Which soft-fork rules apply to a block (vigil/consensus.hpp decides them
 // from the chain parameters).
 struct BlockRules {
   bool bip34 = false, bip66 = false, bip65 = false, csv = false;
 };
+
+// ContextualCheckBlockHeader's version rule: "bad-version(0x...)" for a
+// version below 2 under BIP34, below 3 under BIP66, below 4 under BIP65.
+Validity check_block_version(const BlockHeader& header, const BlockRules& rules);
 
 // ContextualCheckBlockHeader's version rule and ContextualCheckBlock's
 // finality and BIP34 rules: "bad-version(0x...)", "bad-txns-nonfinal",

@@ -126,7 +126,8 @@ class ChainState {
   std::unique_ptr<Impl> impl_;
 };
 
-// The block subsidy at `height` (50 BTC halved every 210,000 blocks; 150 on regtest).
+// The block subsidy at `height` on `network` (50 BTC halved every 210,000
+// blocks; 150 on regtest): ChainParams::block_subsidy with the network's interval.
 int64_t block_subsidy(uint32_t height, Network network);
 
 }  // namespace vigil

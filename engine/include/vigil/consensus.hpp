@@ -84,7 +84,70 @@ class RuleSet {
   uint32_t bits_ = 0;
 };
 
+// ---- Bitcoin Core's consensus parameters, one table per network ----------
+
+// A block whose script flags Core sets by hash (Consensus::Params::
+// script_flag_exceptions): the block's base flags are `flags` instead of
+// P2SH | WITNESS | TAPROOT.
+struct ScriptFlagException {
+  Hash256 block_hash;
+  uint32_t flags = 0;  // Core's SCRIPT_VERIFY_* bits (vigil/script.hpp)
+  friend bool operator==(const ScriptFlagException&, const ScriptFlagException&) = default;
+};
+
+// A block BIP30 is not checked for (Core's ConnectBlock names two on
+// mainnet, each by height and hash: their coinbases repeat earlier ones).
+struct Bip30Exception {
+  uint32_t height = 0;
+  Hash256 block_hash;
+  friend bool operator==(const Bip30Exception&, const Bip30Exception&) = default;
+};
+
+// What Bitcoin Core's consensus parameters (kernel/chainparams.cpp,
+// consensus/consensus.h, validation.cpp) hold for one network: the data
+// ChainParams::ForNetwork builds a network's parameters from.
+struct NetworkConsensus {
+  Network network = Network::kMainnet;
+  std::string_view chain_id;
+  uint32_t subsidy_halving_interval = 210'000;  // nSubsidyHalvingInterval
+  uint32_t coinbase_maturity = 100;             // COINBASE_MATURITY
+  uint32_t bip34_height = 0;                    // BIP34Height (DEPLOYMENT_HEIGHTINCB)
+  // BIP34Hash: the block at bip34_height on the network's chain; none where
+  // Core's is zero (no block has that hash: BIP30 stays enforced).
+  std::optional<Hash256> bip34_hash;
+  uint32_t bip66_height = 0;   // BIP66Height (DERSIG)
+  uint32_t bip65_height = 0;   // BIP65Height (CLTV)
+  uint32_t csv_height = 0;     // CSVHeight (BIP68/112/113)
+  uint32_t segwit_height = 0;  // SegwitHeight
+  // Taproot: a BIP9 deployment in Core, not a buried height. Mainnet's
+  // activated at 709,632 (its min_activation_height); elsewhere Core's flag
+  // is on from genesis (ALWAYS_ACTIVE, or testnet3's flag always on with no
+  // exception listed), so 0.
+  uint32_t taproot_height = 0;
+  // The block that broke BIP16 (Core's old BIP16Exception; now the
+  // script_flag_exceptions entry with SCRIPT_VERIFY_NONE).
+  std::optional<Hash256> bip16_exception;
+  std::vector<ScriptFlagException> script_flag_exceptions;
+  std::vector<Bip30Exception> bip30_exceptions;
+  // Proof of work (fPowAllowMinDifficultyBlocks, fPowNoRetargeting, nPowTargetSpacing, nPowTargetTimespan).
+  bool pow_allow_min_difficulty = false;
+  bool pow_no_retarget = false;
+  int64_t pow_target_spacing = 600;
+  int64_t pow_target_timespan = 14 * 24 * 60 * 60;
+  std::string_view module = "pow";        // "signet" on signet (BIP325 blocks)
+  std::string_view signet_challenge_hex;  // the default signet's challenge
+};
+
+// The table of `network`.
+const NetworkConsensus& network_consensus(Network network);
+
+// Core's BIP34_IMPLIES_BIP30_LIMIT: from this height BIP30 is checked again
+// (coinbases of blocks before BIP34 may carry it as their "height").
+inline constexpr uint32_t kBip34ImpliesBip30Limit = 1'983'702;
+
 // ---- chain parameters and the activation schedule ------------------------
+
+class ChainHistory;
 
 struct ModuleId {
   std::string name;      // "pow", "signet", "bft", or a plugin's name
@@ -137,17 +200,53 @@ struct ChainParams {
   // Plugin modules: name -> shared library path (vigil/consensus_plugin.h).
   std::map<std::string, std::string> plugins;
 
+  // From the network's table (network_consensus); the defaults are regtest's.
+  uint32_t subsidy_halving_interval = 150;
+  std::optional<Hash256> bip34_hash;  // the block at BIP34's height for BIP30 to be implied
+  std::vector<ScriptFlagException> script_flag_exceptions;
+  std::vector<Bip30Exception> bip30_exceptions;
+
   // Bitcoin mainnet: pow, and every soft fork at its real height (BIP34
   // 227,931; BIP66 363,725; BIP65 388,381; CSV 419,328; segwit 481,824;
   // taproot 709,632).
   static ChainParams Mainnet();
-  // Regtest as Bitcoin Core runs it: pow without retargeting, every rule
-  // from height 1 (segwit and taproot from 0).
+  // Regtest as Bitcoin Core runs it: pow without retargeting (and with the
+  // minimum-difficulty exception), every rule from height 1 (segwit and
+  // taproot from 0), halvings every 150 blocks.
   static ChainParams Regtest();
-  // Mainnet, Regtest, or for testnet3/testnet4/signet their real heights and
-  // proof-of-work rules (signet: the default challenge). Not implemented:
-  // testnet4's BIP94 timewarp rule.
+  // The network's parameters from its table (network_consensus): rules at
+  // Core's heights, proof-of-work rules, exceptions, subsidy schedule
+  // (signet: the default challenge). Not implemented: testnet4's BIP94
+  // timewarp rule.
   static ChainParams ForNetwork(Network network);
+
+  // The height `rule` applies from; nullopt when it never does.
+  std::optional<uint32_t> rule_height(Rule rule) const;
+
+  // Core's GetBlockScriptFlags for the block at `height` with hash
+  // `block_hash`, over this chain's activation heights: P2SH, | WITNESS
+  // from segwit's height, | TAPROOT from taproot's; a block listed in
+  // script_flag_exceptions gets that entry's flags instead; then | DERSIG
+  // (bip66), | CHECKLOCKTIMEVERIFY (bip65), | CHECKSEQUENCEVERIFY (csv),
+  // | NULLDUMMY (segwit). The bits are Core's SCRIPT_VERIFY_* values
+  // (vigil/script.hpp). Core keeps P2SH, WITNESS and TAPROOT on below
+  // their heights too; on the real chains that is the same (the exceptions
+  // are exactly the blocks where it differs), and simulated chains rely on
+  // the heights.
+  uint32_t script_flags(uint32_t height, const Hash256& block_hash) const;
+
+  // Core's ConnectBlock: is BIP30 (no transaction may repeat one whose
+  // outputs are unspent) checked for the block at `height` with hash
+  // `block_hash` on `chain` (its branch: blocks 0 .. height-1)? Not for a
+  // block in bip30_exceptions (height and hash); not once BIP34 is active
+  // and the block at BIP34's height on this branch is bip34_hash (BIP34's
+  // coinbase heights make repeats impossible), except from
+  // kBip34ImpliesBip30Limit on.
+  bool bip30_enforced(uint32_t height, const Hash256& block_hash, const ChainHistory& chain) const;
+
+  // GetBlockSubsidy: 50 BTC halved every subsidy_halving_interval blocks, 0
+  // after 64 halvings.
+  int64_t block_subsidy(uint32_t height) const;
 
   // The module entry (and its index in `modules`) and the rules for the block at `height`.
   const ModuleActivation& module_at(uint32_t height) const { return modules[module_index(height)]; }
@@ -165,6 +264,11 @@ struct ChainParams {
   //    "rules": {"bip34": 1, "segwit": 0, ...}, "pow": {"no_retarget": true},
   //    "signet": {"challenge": "51..."}, "bft": {"validators": [{"key": "hex", "stake": 10}]},
   //    "plugins": {"name": "path/to/lib.so"}}
+  // The network's table gives the subsidy schedule, the BIP34 hash and the
+  // BIP30 and script-flag exceptions; optional keys override them
+  // ("subsidy_halving_interval", "bip34_hash" (display hex, or null),
+  // "bip30_exceptions": [{"height", "hash"}], "script_flag_exceptions":
+  // [{"hash", "flags"}]), and ToJson writes them only where they differ.
   // Paths of plugins are relative to `base_dir` unless absolute.
   static Status FromJson(std::string_view json, const std::string& base_dir, ChainParams* out);
   std::string ToJson() const;

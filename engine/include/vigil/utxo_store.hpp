@@ -45,6 +45,13 @@ struct BlockChanges {
   uint32_t height = 0;
   std::vector<std::pair<OutPoint, Coin>> created;
   std::vector<std::pair<OutPoint, Coin>> spent;  // the coins as they were
+  // Coins that `created` replaces at the same outpoint, as they were: only
+  // where BIP30 is not checked (its two exception blocks, whose coinbases
+  // repeat earlier unspent ones, and BIP30 implied by BIP34). They leave the
+  // set and its digest; the undo record keeps them, and disconnecting the
+  // block puts them back (Bitcoin Core's undo data does not: disconnecting
+  // such a block there loses the earlier coin).
+  std::vector<std::pair<OutPoint, Coin>> overwritten;
   // The block's 80-byte header and its consensus module's state after it:
   // the context the next block is judged in (difficulty, timestamps,
   // validator sets). Stored by height with the block, removed with it.
@@ -82,7 +89,8 @@ class UtxoStore {
   // Applies `changes` on top of the tip (its prev_hash must be the tip's
   // hash, or the store empty): one atomic batch with the undo record and the
   // new tip. InvalidArgument if it does not follow the tip, or if it spends
-  // a coin that is not there.
+  // or overwrites a coin that is not there as given. A created coin is not
+  // looked up: one that replaces a stored coin must be listed in `overwritten`.
   Status connect(const BlockChanges& changes);
 
   // Undoes the tip from its undo record; `undone` (if given) receives it.

@@ -142,11 +142,18 @@ Validity check_block(ByteView block, const ParsedBlock& parsed, const std::vecto
   }
   if (sigops * kWitnessScaleFactor > kMaxBlockSigopsCost)
     return Validity::Invalid("bad-blk-sigops", std::to_string(sigops) + " legacy sigops");
+  if (!options.witness_rules) return Validity::Valid();
+  return check_block_witness(block, parsed, txs, hashes, options.segwit);
+}
 
+Validity check_block_witness(ByteView block, const ParsedBlock& parsed, const std::vector<Transaction>& txs,
+                             const BlockHashes& hashes, bool segwit) {
+  uint64_t base_size = block.size();
+  for (const Transaction& tx : txs) base_size -= tx.bytes.size() - tx.base_size;
   // ContextualCheckBlock's witness rules. Without segwit no block commits
   // to witness data, so any witness is unexpected (Core checks this either way).
   bool have_witness = false;
-  if (options.segwit) {
+  if (segwit) {
     CoinbaseWitness cw;
     if (Status s = coinbase_witness(block, parsed, &cw); !s.ok()) return Validity::Invalid("bad-cb-missing", s.message());
     if (cw.commitment) {
@@ -183,6 +190,28 @@ Bytes bip34_height_script(uint32_t height) {
   return s;
 }
 
+std::optional<uint32_t> coinbase_height_push(const Transaction& coinbase) {
+  if (coinbase.inputs.empty()) return std::nullopt;
+  const ByteView sig = coinbase.inputs[0].script_sig;
+  if (sig.empty()) return std::nullopt;
+  const uint8_t op = sig[0];
+  uint32_t height = 0;
+  if (op == 0x00) {
+    height = 0;
+  } else if (op >= 0x51 && op <= 0x60) {
+    height = op - 0x50u;
+  } else if (op >= 1 && op <= 4 && sig.size() >= 1u + op) {
+    if (sig[op] & 0x80) return std::nullopt;  // negative
+    for (int i = op; i >= 1; --i) height = height << 8 | sig[i];
+  } else {
+    return std::nullopt;
+  }
+  // Minimal, as BIP34 writes it: the same bytes back.
+  const Bytes expect = bip34_height_script(height);
+  if (sig.size() < expect.size() || !std::equal(expect.begin(), expect.end(), sig.begin())) return std::nullopt;
+  return height;
+}
+
 bool is_final_tx(const Transaction& tx, uint32_t height, int64_t cutoff_time) {
   constexpr uint32_t kLocktimeThreshold = 500'000'000;  // below: a height; from it: a time
   if (tx.locktime == 0) return true;
@@ -193,14 +222,19 @@ bool is_final_tx(const Transaction& tx, uint32_t height, int64_t cutoff_time) {
   return true;
 }
 
-Validity check_block_context(const ParsedBlock& parsed, const std::vector<Transaction>& txs, uint32_t height,
-                             uint32_t parent_mtp, const BlockRules& rules) {
-  const int32_t version = parsed.header.version;
+Validity check_block_version(const BlockHeader& header, const BlockRules& rules) {
+  const int32_t version = header.version;  // signed, as Core compares it
   if ((version < 2 && rules.bip34) || (version < 3 && rules.bip66) || (version < 4 && rules.bip65)) {
     char reason[32];
     std::snprintf(reason, sizeof reason, "bad-version(0x%08x)", static_cast<uint32_t>(version));
     return Validity::Invalid(reason, "rejected nVersion block");
   }
+  return Validity::Valid();
+}
+
+Validity check_block_context(const ParsedBlock& parsed, const std::vector<Transaction>& txs, uint32_t height,
+                             uint32_t parent_mtp, const BlockRules& rules) {
+  if (Validity v = check_block_version(parsed.header, rules); !v.valid) return v;
   const int64_t cutoff = rules.csv ? parent_mtp : parsed.header.time;
   for (size_t t = 0; t < txs.size(); ++t)
     if (!is_final_tx(txs[t], height, cutoff))

@@ -20,24 +20,13 @@ bool unspendable(ByteView script) { return (!script.empty() && script[0] == 0x6a
 
 bool money_range(int64_t v) { return v >= 0 && v <= kMaxMoney; }
 
-// Bitcoin Core's GetBlockScriptFlags over the rule sets active for a block.
-uint32_t block_script_flags(const RuleSet& rules) {
-  uint32_t flags = script::kVerifyP2SH;
-  if (rules.active(Rule::kSegwit)) flags |= script::kVerifyWitness | script::kVerifyNullDummy;
-  if (rules.active(Rule::kTaproot)) flags |= script::kVerifyTaproot;
-  if (rules.active(Rule::kBip66)) flags |= script::kVerifyDerSig;
-  if (rules.active(Rule::kBip65)) flags |= script::kVerifyCheckLockTimeVerify;
-  if (rules.active(Rule::kCsv)) flags |= script::kVerifyCheckSequenceVerify;
-  return flags;
-}
 
 }  // namespace
 
 int64_t block_subsidy(uint32_t height, Network network) {
-  const uint32_t interval = network == Network::kRegtest ? 150 : 210'000;
-  const uint32_t halvings = height / interval;
-  if (halvings >= 64) return 0;
-  return (50 * kCoin) >> halvings;
+  ChainParams p;
+  p.subsidy_halving_interval = network_consensus(network).subsidy_halving_interval;
+  return p.block_subsidy(height);
 }
 
 struct ChainState::Impl {
@@ -202,6 +191,7 @@ class CoinView {
   }
   void apply(const BlockChanges& c) {
     for (const auto& [p, coin] : c.spent) changed_[p] = std::nullopt;
+    for (const auto& [p, coin] : c.overwritten) changed_[p] = std::nullopt;
     for (const auto& [p, coin] : c.created) changed_[p] = coin;
   }
 
@@ -246,7 +236,8 @@ BlockContext context_for(const ChainState::Impl& m, const HeaderPrefix& history,
 // coin; `parent_mtp` the median time past of the block's parent.
 bool sequence_locks_met(const Transaction& tx, const std::vector<uint32_t>& coin_heights, const ChainHistory& history,
                         uint32_t height, uint32_t parent_mtp) {
-  if (tx.version < 2 || height == 0) return true;
+  // The version compared unsigned, as Core does (a negative one is >= 2).
+  if (static_cast<uint32_t>(tx.version) < 2 || height == 0) return true;
   constexpr uint32_t kDisable = 1u << 31, kTypeFlag = 1u << 22, kMask = 0xffff;
   int64_t min_height = -1, min_time = -1;
   for (size_t i = 0; i < tx.inputs.size(); ++i) {
@@ -303,6 +294,10 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
   report->module = m.params.module_at(height).module.str();
   report->validity = module.check_header(parsed.header, parsed.hash, ctx);
   if (report->validity.valid) report->validity = module.check_header_context(parsed.header, ctx);
+  // The rest of Core's ContextualCheckBlockHeader, before CheckBlock as there.
+  const BlockRules rules{ctx.rules.active(Rule::kBip34), ctx.rules.active(Rule::kBip66), ctx.rules.active(Rule::kBip65),
+                         ctx.rules.active(Rule::kCsv)};
+  if (report->validity.valid) report->validity = check_block_version(parsed.header, rules);
   if (!report->validity.valid) return Status::Ok();
 
   // BIP113's cutoff and BIP68's reference, once per block.
@@ -316,12 +311,10 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
   check.network = m.params.network;
   check.check_pow = false;  // the module's
   check.segwit = ctx.rules.active(Rule::kSegwit);
+  check.witness_rules = false;  // in Core's order: after finality and BIP34's height
   report->validity = check_block(block, parsed, txs, p->hashes, check);
-  if (report->validity.valid) {
-    const BlockRules rules{ctx.rules.active(Rule::kBip34), ctx.rules.active(Rule::kBip66), ctx.rules.active(Rule::kBip65),
-                           ctx.rules.active(Rule::kCsv)};
-    report->validity = check_block_context(parsed, txs, height, parent_mtp, rules);
-  }
+  if (report->validity.valid) report->validity = check_block_context(parsed, txs, height, parent_mtp, rules);
+  if (report->validity.valid) report->validity = check_block_witness(block, parsed, txs, p->hashes, check.segwit);
   lap(report->seconds.rules);
   if (!report->validity.valid) return Status::Ok();
   const std::vector<Hash256>& txids = p->hashes.txids;
@@ -340,48 +333,80 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
     report->validity = Validity::Invalid(reason, std::move(debug));
     return Status::Ok();
   };
+  // BIP30, as Core's ConnectBlock checks it: before any transaction, no
+  // output of the block may already be in the set. Where it is not checked
+  // (an exception block, or BIP30 implied by BIP34) Core lets a coinbase
+  // overwrite an earlier coin (only a coinbase can repeat a transaction
+  // then): only the coinbase's outputs are looked up, for the store to take
+  // the replaced coin out of the set and its digest.
+  std::map<OutPoint, Coin> overwritten;
+  if (height > 0) {
+    const bool bip30 = m.params.bip30_enforced(height, parsed.hash, history);
+    for (size_t t = 0; t < (bip30 ? txs.size() : 1); ++t) {
+      for (uint32_t o = 0; o < txs[t].outputs.size(); ++o) {
+        if (unspendable(txs[t].outputs[o].script_pubkey)) continue;  // never in the set
+        const OutPoint p{txids[t], o};
+        std::optional<Coin> existing;
+        if (Status s = coins.get(p, &existing); !s.ok()) return s;
+        if (!existing) continue;
+        if (bip30)
+          return invalid("bad-txns-BIP30", "tx " + std::to_string(t) + " output " + std::to_string(o) +
+                                               " overwrites an unspent output");
+        overwritten.emplace(p, std::move(*existing));
+      }
+    }
+  }
   int64_t fees = 0;
   for (size_t t = 0; t < txs.size(); ++t) {
     const Transaction& tx = txs[t];
     if (t > 0) {
-      int64_t value_in = 0;
-      std::vector<uint32_t> coin_heights(tx.inputs.size());
+      // Core's CheckTxInputs: every input present first ...
+      std::vector<std::optional<Coin>> in_coins(tx.inputs.size());
       for (size_t i = 0; i < tx.inputs.size(); ++i) {
         const OutPoint& p = tx.inputs[i].prevout;
         // A coin created earlier in this block, or one from the store not
         // already spent in this block.
-        std::optional<Coin> coin;
-        const auto here = view.find(p);
-        if (here != view.end()) {
-          coin = here->second;
+        if (const auto here = view.find(p); here != view.end()) {
+          in_coins[i] = here->second;
         } else if (!spent_from_store.count(p)) {
-          if (Status s = coins.get(p, &coin); !s.ok()) return s;
+          if (Status s = coins.get(p, &in_coins[i]); !s.ok()) return s;
         }
-        if (!coin) return invalid("bad-txns-inputs-missingorspent", "tx " + std::to_string(t) + " input " + std::to_string(i));
-        if (coin->coinbase && height - coin->height < m.params.coinbase_maturity)
+        if (!in_coins[i])
+          return invalid("bad-txns-inputs-missingorspent", "tx " + std::to_string(t) + " input " + std::to_string(i));
+      }
+      // ... then each one's maturity and amount, in order.
+      int64_t value_in = 0;
+      std::vector<uint32_t> coin_heights(tx.inputs.size());
+      for (size_t i = 0; i < tx.inputs.size(); ++i) {
+        const OutPoint& p = tx.inputs[i].prevout;
+        const Coin& coin = *in_coins[i];
+        if (coin.coinbase && height - coin.height < m.params.coinbase_maturity)
           return invalid("bad-txns-premature-spend-of-coinbase", "tx " + std::to_string(t) + " input " + std::to_string(i));
-        coin_heights[i] = coin->height;
-        value_in += coin->amount;
-        if (!money_range(coin->amount) || !money_range(value_in))
+        coin_heights[i] = coin.height;
+        value_in += coin.amount;  // both terms within MAX_MONEY after the check below: no overflow
+        if (!money_range(coin.amount) || !money_range(value_in))
           return invalid("bad-txns-inputvalues-outofrange", "tx " + std::to_string(t));
-        prevouts[p] = Prevout{coin->amount, coin->script_pubkey};
-        if (here != view.end()) {
+        prevouts[p] = Prevout{coin.amount, coin.script_pubkey};
+        if (const auto here = view.find(p); here != view.end()) {
           view.erase(here);
           spent_in_block.insert(p);  // created and spent here: neither created nor spent for the store
         } else {
           spent_from_store.insert(p);
-          changes.spent.push_back({p, *coin});
+          changes.spent.push_back({p, coin});
         }
       }
-      if (ctx.rules.active(Rule::kCsv) && !sequence_locks_met(tx, coin_heights, history, height, parent_mtp))
-        return invalid("bad-txns-nonfinal", "tx " + std::to_string(t) + ": its BIP68 sequence locks are not met");
       int64_t value_out = 0;
       for (const TxOut& o : tx.outputs) value_out += o.value;  // check_transaction bounded it
       if (value_in < value_out)
         return invalid("bad-txns-in-belowout", "tx " + std::to_string(t) + ": " + std::to_string(value_in) + " < " +
                                                    std::to_string(value_out));
-      fees += value_in - value_out;
+      const int64_t fee = value_in - value_out;
+      if (!money_range(fee)) return invalid("bad-txns-fee-outofrange", "tx " + std::to_string(t));
+      fees += fee;
       if (!money_range(fees)) return invalid("bad-txns-accumulated-fee-outofrange", "tx " + std::to_string(t));
+      // BIP68, after the amounts as in Core's ConnectBlock.
+      if (ctx.rules.active(Rule::kCsv) && !sequence_locks_met(tx, coin_heights, history, height, parent_mtp))
+        return invalid("bad-txns-nonfinal", "tx " + std::to_string(t) + ": its BIP68 sequence locks are not met");
     }
     // The genesis block's outputs never enter the set (Bitcoin Core).
     if (height == 0) continue;
@@ -389,19 +414,19 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
       const TxOut& out = tx.outputs[o];
       if (unspendable(out.script_pubkey)) continue;
       const OutPoint p{txids[t], o};
-      std::optional<Coin> existing;
-      if (Status s = coins.get(p, &existing); !s.ok()) return s;
-      // BIP30: no transaction may overwrite an unspent output.
-      if ((existing && !spent_from_store.count(p)) || view.count(p) || spent_in_block.count(p))
+      // The same txid twice in one block (BIP30's concern within the block;
+      // no store read).
+      if (view.count(p) || spent_in_block.count(p))
         return invalid("bad-txns-BIP30", "tx " + std::to_string(t) + " overwrites an unspent output");
       view[p] = Coin{out.value, Bytes(out.script_pubkey.begin(), out.script_pubkey.end()), height, t == 0};
     }
   }
+  for (auto& [p, coin] : overwritten) changes.overwritten.push_back({p, std::move(coin)});
   // What the block leaves: its coins not spent by itself.
   for (auto& [p, coin] : view) changes.created.push_back({p, std::move(coin)});
   int64_t claimed = 0;
   for (const TxOut& o : txs[0].outputs) claimed += o.value;
-  if (claimed > block_subsidy(height, m.params.network) + fees)
+  if (claimed > m.params.block_subsidy(height) + fees)
     return invalid("bad-cb-amount", "coinbase pays " + std::to_string(claimed) + " > subsidy + fees");
 
   lap(report->seconds.coins);
@@ -411,7 +436,7 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
     return it == prevouts.end() ? nullptr : &it->second;
   };
   SpendRules spend_rules;
-  spend_rules.flags = block_script_flags(ctx.rules);
+  spend_rules.flags = m.params.script_flags(height, parsed.hash);  // Core's GetBlockScriptFlags
   p->spends = collect_block_spends(txs, lookup, spend_rules);
   // ConnectBlock's limit on the signature operations' cost (legacy, P2SH and
   // witness sigops; the coins are known here).

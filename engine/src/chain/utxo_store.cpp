@@ -93,7 +93,19 @@ std::string header_key(uint32_t height) {
   return k;
 }
 
-// Undo record: hash, prev, then the created outpoints, then the spent coins.
+void put_coins(std::string& v, const std::vector<std::pair<OutPoint, Coin>>& coins) {
+  put_u32le(v, static_cast<uint32_t>(coins.size()));
+  for (const auto& [p, coin] : coins) {
+    put_hash(v, p.txid);
+    put_u32le(v, p.index);
+    const std::string cv = coin_value(coin);
+    put_u32le(v, static_cast<uint32_t>(cv.size()));
+    v += cv;
+  }
+}
+
+// Undo record: hash, prev, then the created outpoints, then the spent coins,
+// then (when there are any) the overwritten coins.
 std::string undo_value(const BlockChanges& c) {
   std::string v;
   put_hash(v, c.hash);
@@ -103,14 +115,10 @@ std::string undo_value(const BlockChanges& c) {
     put_hash(v, p.txid);
     put_u32le(v, p.index);
   }
-  put_u32le(v, static_cast<uint32_t>(c.spent.size()));
-  for (const auto& [p, coin] : c.spent) {
-    put_hash(v, p.txid);
-    put_u32le(v, p.index);
-    const std::string cv = coin_value(coin);
-    put_u32le(v, static_cast<uint32_t>(cv.size()));
-    v += cv;
-  }
+  put_coins(v, c.spent);
+  // Absent unless there are some: records written before overwrites were
+  // kept read the same.
+  if (!c.overwritten.empty()) put_coins(v, c.overwritten);
   return v;
 }
 
@@ -129,21 +137,27 @@ bool parse_undo(const std::string& v, BlockChanges* c) {
     c->created.push_back({p, Coin{}});
     at += 36;
   }
-  if (!need(4)) return false;
-  const uint32_t n_spent = get_u32le(v.data() + at);
-  at += 4;
-  c->spent.clear();
-  for (uint32_t i = 0; i < n_spent; ++i) {
-    if (!need(40)) return false;
-    OutPoint p{get_hash(v.data() + at), get_u32le(v.data() + at + 32)};
-    const uint32_t len = get_u32le(v.data() + at + 36);
-    at += 40;
-    if (!need(len)) return false;
-    Coin coin;
-    if (!parse_coin(v.substr(at, len), &coin)) return false;
-    at += len;
-    c->spent.push_back({p, std::move(coin)});
-  }
+  auto read_coins = [&](std::vector<std::pair<OutPoint, Coin>>* out) {
+    out->clear();
+    if (!need(4)) return false;
+    const uint32_t n = get_u32le(v.data() + at);
+    at += 4;
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!need(40)) return false;
+      OutPoint p{get_hash(v.data() + at), get_u32le(v.data() + at + 32)};
+      const uint32_t len = get_u32le(v.data() + at + 36);
+      at += 40;
+      if (!need(len)) return false;
+      Coin coin;
+      if (!parse_coin(v.substr(at, len), &coin)) return false;
+      at += len;
+      out->push_back({p, std::move(coin)});
+    }
+    return true;
+  };
+  if (!read_coins(&c->spent)) return false;
+  c->overwritten.clear();
+  if (at < v.size() && !read_coins(&c->overwritten)) return false;
   return at == v.size();
 }
 
@@ -263,6 +277,16 @@ Status UtxoStore::connect(const BlockChanges& c) {
                                      ", which is not in the set as given");
     remove_coin(batch, next, p, coin);
   }
+  // A replaced coin leaves the digest before its successor enters it (in a
+  // batch the later Put of the same key wins over the Delete).
+  for (const auto& [p, coin] : c.overwritten) {
+    std::optional<Coin> have;
+    if (Status s = get(p, &have); !s.ok()) return s;
+    if (!have || !(*have == coin))
+      return Status::InvalidArgument("connect: overwrites " + to_display_hex(p.txid) + ":" + std::to_string(p.index) +
+                                     ", which is not in the set as given");
+    remove_coin(batch, next, p, coin);
+  }
   for (const auto& [p, coin] : c.created) add_coin(batch, next, p, coin);
   batch.Put(undo_key(c.height), undo_value(c));
   std::string h(c.header.begin(), c.header.end());
@@ -294,6 +318,7 @@ Status UtxoStore::disconnect_tip(BlockChanges* undone) {
     remove_coin(batch, prev, p, coin);
   }
   for (const auto& [p, coin] : c.spent) add_coin(batch, prev, p, coin);
+  for (const auto& [p, coin] : c.overwritten) add_coin(batch, prev, p, coin);  // back, after its successor's Delete
   batch.Delete(undo_key(tip.height));
   batch.Delete(header_key(tip.height));
   if (tip.height == 0) {
