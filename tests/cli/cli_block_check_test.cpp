@@ -148,6 +148,104 @@ TEST(VigilBlockCheck, RegtestP2wpkhSpendsVerifyWithAPrevoutsFile) {
   EXPECT_TRUE(found);
 }
 
+nlohmann::json check_json(const TempDir& dir, std::vector<std::string> args, int expect_exit) {
+  args.push_back("--json");
+  const ProcessResult r = block_check(dir, args);
+  EXPECT_EQ(r.exit_code, expect_exit) << describe(r);
+  return r.exit_code == 0 || r.exit_code == 1 ? nlohmann::json::parse(r.out) : nlohmann::json::object();
+}
+
+bool has_rule(const nlohmann::json& j, const char* rule) {
+  for (const auto& r : j["rules_active"])
+    if (r == rule) return true;
+  return false;
+}
+
+// The rule sets of the block's height: block 481,829 (five blocks into
+// segwit; its coinbase carries the witness reserved value) passes at its
+// own height, read from its BIP34 coinbase height, and at 481,820 (before
+// segwit) its witness data is unexpected.
+TEST(VigilBlockCheck, RulesOfTheBlocksHeight) {
+  TempDir dir;
+  const std::string b481829 = test::data_path("bitcoinj/block481829.dat");
+  nlohmann::json j = check_json(dir, {b481829}, 0);
+  EXPECT_EQ(j["verdict"], "valid");
+  EXPECT_EQ(j["height"], 481'829);
+  EXPECT_EQ(j["height_source"], "coinbase");
+  EXPECT_TRUE(has_rule(j, "segwit"));
+  EXPECT_FALSE(has_rule(j, "taproot"));
+  EXPECT_EQ(j["script_flags"], 1 | 4 | 16 | 512 | 1024 | 2048);  // P2SH DERSIG NULLDUMMY CLTV CSV WITNESS
+  j = check_json(dir, {b481829, "--height", "481820"}, 1);
+  EXPECT_EQ(j["reason"], "unexpected-witness");
+  EXPECT_EQ(j["height"], 481'820);
+  EXPECT_EQ(j["height_source"], "option");
+  EXPECT_FALSE(has_rule(j, "segwit"));
+  EXPECT_TRUE(has_rule(j, "csv"));
+  const ProcessResult text = block_check(dir, {b481829});
+  EXPECT_NE(text.out.find("height       481829 (from the coinbase's BIP34 height)"), std::string::npos) << text.out;
+
+  // Without its witness data it is what blocks before segwit looked like (a
+  // commitment output, no witness): under segwit's rules the commitment
+  // lacks its reserved value; before segwit the witness rules pass, and
+  // what fails is that its lock times (481,828) date it after 481,823.
+  Bytes block = test::read_file(b481829);
+  ParsedBlock parsed;
+  std::vector<Transaction> txs;
+  ASSERT_TRUE(parse_block(block, &parsed).ok());
+  ASSERT_TRUE(read_block_transactions(block, parsed, &txs).ok());
+  // The header and transaction count, then each transaction without marker, flag and witness.
+  Bytes bare(block.begin(), block.begin() + parsed.txs[0].begin);
+  for (size_t t = 0; t < txs.size(); ++t) {
+    const TxSpan& span = parsed.txs[t];
+    bare.insert(bare.end(), block.begin() + span.begin, block.begin() + span.begin + 4);
+    bare.insert(bare.end(), block.begin() + span.inputs_begin, block.begin() + span.outputs_end);
+    bare.insert(bare.end(), block.begin() + span.end - 4, block.begin() + span.end);
+  }
+  write_bytes(dir.file("bare.raw"), bare);
+  j = check_json(dir, {dir.file("bare.raw")}, 1);
+  EXPECT_EQ(j["hash"], "000000000000000000917cba69f69b758fe396c8e30ae97bbcf08c4eb975e726");
+  EXPECT_EQ(j["reason"], "bad-witness-nonce-size");
+  j = check_json(dir, {dir.file("bare.raw"), "--height", "481823"}, 1);
+  EXPECT_EQ(j["reason"], "bad-txns-nonfinal");
+}
+
+// Without --height a coinbase that does not begin with a BIP34 height at or
+// above the network's BIP34 height is taken as before BIP34: block 227,835
+// begins with a 4-byte timestamp, 227,836 with its own height (below
+// 227,931). At BIP34's heights their versions are too old.
+TEST(VigilBlockCheck, BeforeBip34AndTheVersionRules) {
+  TempDir dir;
+  const std::string b227835 = test::data_path("bitcoinj/block227835.dat");
+  const std::string b227836 = test::data_path("bitcoinj/block227836.dat");
+  ProcessResult r = block_check(dir, {b227835, "--json"});
+  EXPECT_EQ(r.exit_code, 3) << describe(r);  // no rule fails; some inputs cannot be verified without prevouts
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["height_source"], "before-bip34");
+  EXPECT_EQ(j["reason"], "");
+  j = check_json(dir, {b227836}, 0);
+  EXPECT_EQ(j["height"], 227'930);
+  EXPECT_EQ(j["height_source"], "before-bip34");
+  EXPECT_TRUE(j["rules_active"].empty());
+  EXPECT_EQ(j["script_flags"], 1);  // P2SH
+  j = check_json(dir, {b227835, "--height", "227931"}, 1);
+  EXPECT_EQ(j["reason"], "bad-version(0x00000001)");
+  j = check_json(dir, {b227836, "--height", "363725"}, 1);
+  EXPECT_EQ(j["reason"], "bad-version(0x00000002)");
+  // Its own height given: BIP34 not active yet, valid; at a height past
+  // BIP34 with version 2 allowed, the coinbase height is wrong.
+  j = check_json(dir, {b227836, "--height", "227836"}, 0);
+  EXPECT_EQ(j["verdict"], "valid");
+  j = check_json(dir, {b227836, "--height", "227932"}, 1);
+  EXPECT_EQ(j["reason"], "bad-cb-height");
+  // 363,703: its coinbase height, 22 blocks before BIP66 (its version 3 is fine either way).
+  j = check_json(dir, {test::data_path("bitcoinj/block363703.dat")}, 0);
+  EXPECT_EQ(j["height"], 363'703);
+  EXPECT_FALSE(has_rule(j, "bip66"));
+  j = check_json(dir, {test::data_path("bitcoinj/block363703.dat"), "--height", "363725"}, 1);
+  EXPECT_EQ(j["reason"], "bad-cb-height");
+  EXPECT_TRUE(has_rule(j, "bip66"));
+}
+
 TEST(VigilBlockCheck, BadInputIsAnErrorWithWhereAndWhy) {
   TempDir dir;
   Bytes block = test::read_file(kBlock413567);

@@ -6,6 +6,7 @@
 #include <secp256k1.h>
 
 #include <cstdlib>
+#include <optional>
 #include <filesystem>
 #include <random>
 
@@ -66,6 +67,7 @@ struct BlockSpec {
   std::vector<Validator> new_set;  // bft: a validator-set change
   std::string chain_id = "switch";
   Bytes coinbase_script = {0x51};  // OP_TRUE: spendable without a signature (counted "not verified")
+  std::optional<Bytes> coinbase_sig;  // the coinbase's whole scriptSig (BIP30 tests repeat one)
   std::vector<OwnedTx> txs;        // after the coinbase
 };
 
@@ -77,6 +79,7 @@ Block build(const BlockSpec& s) {
   // Without BIP34 the height still goes in (as 0xab <height>), or coinbases would repeat (BIP30).
   in.script_sig = s.bip34 ? bip34_height_script(s.height) : Bytes{0x02, 0xab, static_cast<uint8_t>(s.height)};
   in.script_sig.insert(in.script_sig.end(), {0x04, static_cast<uint8_t>(s.extra), static_cast<uint8_t>(s.extra >> 8), 0, 0});
+  if (s.coinbase_sig) in.script_sig = *s.coinbase_sig;
   if (s.witness) in.witness = {Bytes(32, 0)};
   cb.inputs.push_back(in);
   cb.outputs.push_back({50 * kCoin, s.coinbase_script});
@@ -287,6 +290,10 @@ TEST_F(Chain, VersionRulesAtTheirHeight) {
   }
   // ...and "bad-version(0x00000003)" from it on.
   EXPECT_EQ(connect(*c, version_3(build(next(*c)))), "bad-version(0x00000003)");
+  // A header rule: judged before CheckBlock's (here a wrong Merkle root), as in Core.
+  Block wrong_root = build(next(*c));
+  wrong_root.owned.header[36] ^= 1;
+  EXPECT_EQ(connect(*c, version_3(std::move(wrong_root))), "bad-version(0x00000003)");
 }
 
 TEST_F(Chain, ValidatorSetChangeAppliesTwoBlocksLaterAndSurvivesRestart) {
@@ -448,6 +455,274 @@ TEST_F(Chain, CsvSequenceLocksAndMedianTimeCutoffAtTheirHeight) {
     ASSERT_EQ(connect(*c, build(s)), "") << h;
     chain.push_back(build(s));
   }
+}
+
+// ContextualCheckBlock's order: finality and BIP34's height before the
+// witness commitment (a block failing both gets Core's first reason).
+TEST_F(Chain, FinalityIsJudgedBeforeTheWitnessCommitment) {
+  ChainParams params = ChainParams::Regtest();
+  params.coinbase_maturity = 1;
+  std::unique_ptr<ChainState> c;
+  ASSERT_TRUE(open(params, &c).ok());
+  std::vector<Block> chain;
+  for (int h = 0; h < 2; ++h) {
+    chain.push_back(build(next(*c)));
+    ASSERT_EQ(connect(*c, chain.back()), "");
+  }
+  BlockSpec s = next(*c);
+  s.txs = {spend_of(chain.back(), 0, /*locktime=*/1000)};  // a height lock far ahead, sequence not final
+  Block b = build(s);
+  // A 33-byte witness reserved value: the block hash stays (witness data is
+  // not in the txids), the commitment rule fails.
+  b.owned.txs[0].inputs[0].witness[0].push_back(0);
+  b.bytes = serialize(b.owned);
+  EXPECT_EQ(connect(*c, b), "bad-txns-nonfinal");
+  s.txs = {spend_of(chain.back(), 0, /*locktime=*/1)};  // final at height 2
+  b = build(s);
+  b.owned.txs[0].inputs[0].witness[0].push_back(0);
+  b.bytes = serialize(b.owned);
+  EXPECT_EQ(connect(*c, b), "bad-witness-nonce-size");
+  EXPECT_EQ(connect(*c, build(s)), "");
+}
+
+// BIP68 reads the version unsigned, as Core does: a transaction of version
+// -1 (0xffffffff) is >= 2, and its relative lock counts under CSV.
+TEST_F(Chain, SequenceLocksApplyToNegativeVersions) {
+  const ChainParams params = with_rules({{Rule::kCsv, 0}, {Rule::kSegwit, 0}});
+  std::unique_ptr<ChainState> c;
+  ASSERT_TRUE(open(params, &c).ok());
+  std::vector<Block> chain;
+  for (int h = 0; h < 3; ++h) {
+    chain.push_back(build(next(*c)));
+    ASSERT_EQ(connect(*c, chain.back()), "");
+  }
+  BlockSpec s = next(*c);
+  OwnedTx t = spend_of(chain.back(), 10);  // 10 blocks after a coin of the parent: not met
+  t.version = -1;
+  s.txs = {t};
+  EXPECT_EQ(connect(*c, build(s)), "bad-txns-nonfinal");
+  t.version = 1;  // below 2: BIP68 does not apply
+  s.txs = {t};
+  EXPECT_EQ(connect(*c, build(s)), "");
+}
+
+// ---- BIP30, as Core's ConnectBlock applies it ------------------------------
+
+// A coinbase scriptSig that does not change with the height: blocks that
+// use it repeat the same coinbase transaction (same txid).
+Bytes repeated_coinbase_sig(Bytes prefix = {0x02, 0xab, 0xcd}) {
+  prefix.insert(prefix.end(), {0x04, 'v', 'i', 'g', 'l'});
+  return prefix;
+}
+
+class Bip30 : public Chain {
+ protected:
+  static ChainParams params(uint32_t bip34_height) {
+    ChainParams p = ChainParams::Regtest();
+    p.rules = {{Rule::kBip34, bip34_height}, {Rule::kSegwit, 0}};
+    p.coinbase_maturity = 1;
+    return p;
+  }
+
+  BlockSpec spec(const ChainState& c, std::optional<Bytes> sig = std::nullopt) const {
+    BlockSpec s = next(c);
+    s.witness = false;
+    s.coinbase_sig = std::move(sig);
+    return s;
+  }
+
+  static OutPoint coinbase_out(const Block& b) { return OutPoint{txid(b.owned.txs[0]), 0}; }
+
+  static void expect_digest_exact(ChainState& c) {
+    Hash256 digest;
+    uint64_t coins = 0;
+    ASSERT_TRUE(c.store().recompute_digest(&digest, &coins).ok());
+    EXPECT_EQ(digest, c.tip()->utxo_digest);
+    EXPECT_EQ(coins, c.tip()->coins);
+  }
+};
+
+// Regtest has no BIP34 hash (Core's is zero): BIP30 is checked at every
+// height, and a block repeating an unspent coinbase is "bad-txns-BIP30" --
+// before its transactions are judged, as in Core (the block also spends a
+// coin that does not exist).
+TEST_F(Bip30, EnforcedWithoutABip34Hash) {
+  const ChainParams p = params(2);
+  ASSERT_FALSE(p.bip34_hash);
+  std::unique_ptr<ChainState> c;
+  ASSERT_TRUE(open(p, &c).ok());
+  ASSERT_EQ(connect(*c, build(spec(*c))), "");
+  const Block first = build(spec(*c, repeated_coinbase_sig(bip34_height_script(5))));  // height 1 "indicates" height 5
+  ASSERT_EQ(connect(*c, first), "");
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(connect(*c, build(spec(*c))), "");
+  BlockSpec again = spec(*c, repeated_coinbase_sig(bip34_height_script(5)));  // height 5: a valid BIP34 coinbase, the same txid
+  const Block repeat = build(again);
+  ASSERT_EQ(coinbase_out(repeat), coinbase_out(first));
+  EXPECT_EQ(connect(*c, repeat), "bad-txns-BIP30");
+  OwnedTx missing = spend_of(first, 0xffffffff);
+  missing.inputs[0].prevout.index = 9;
+  again.txs = {missing};
+  EXPECT_EQ(connect(*c, build(again)), "bad-txns-BIP30");
+  // Once the first coin is spent (block 4 replaced by one that spends it),
+  // the repeat is fine.
+  ASSERT_TRUE(c->disconnect_tip().ok());
+  BlockSpec spend = spec(*c);
+  spend.txs = {spend_of(first, 0xffffffff)};
+  ASSERT_EQ(connect(*c, build(spend)), "");
+  again = spec(*c, repeated_coinbase_sig(bip34_height_script(5)));
+  const Block after_spend = build(again);
+  ASSERT_EQ(coinbase_out(after_spend), coinbase_out(first));
+  ASSERT_EQ(connect(*c, after_spend), "");
+  expect_digest_exact(*c);
+}
+
+// BIP34 from 3 with the BIP34 hash of this chain's block 3: above it BIP30
+// is implied and not checked. A coinbase from before BIP34 that "indicates"
+// a later height repeats there; as in Core it overwrites the earlier coin,
+// which leaves the set and the digest (and comes back on disconnect). With
+// another BIP34 hash the same block is "bad-txns-BIP30".
+TEST_F(Bip30, ImpliedByBip34OnlyOnTheBip34HashsBranch) {
+  // The chain, built once (no BIP34 hash: BIP30 enforced, the repeat refused).
+  ChainParams p = params(3);
+  std::vector<Block> blocks;
+  Block repeat;
+  {
+    std::unique_ptr<ChainState> c;
+    ASSERT_TRUE(open(p, &c).ok());
+    blocks.push_back(build(spec(*c)));
+    ASSERT_EQ(connect(*c, blocks.back()), "");
+    blocks.push_back(build(spec(*c, repeated_coinbase_sig(bip34_height_script(6)))));  // height 1, before BIP34
+    ASSERT_EQ(connect(*c, blocks.back()), "");
+    for (int h = 2; h <= 5; ++h) {
+      blocks.push_back(build(spec(*c)));
+      ASSERT_EQ(connect(*c, blocks.back()), "");
+    }
+    repeat = build(spec(*c, repeated_coinbase_sig(bip34_height_script(6))));  // height 6
+    ASSERT_EQ(coinbase_out(repeat), coinbase_out(blocks[1]));
+    EXPECT_EQ(connect(*c, repeat), "bad-txns-BIP30");
+  }
+  std::vector<std::unique_ptr<TempDir>> dirs;
+  auto chain_with = [&](const ChainParams& params, std::unique_ptr<ChainState>* c) {
+    dirs.push_back(std::make_unique<TempDir>());
+    ASSERT_TRUE(open(params, c, false, &dirs.back()->path).ok());
+    for (const Block& b : blocks) ASSERT_EQ(connect(**c, b), "");
+  };
+  std::unique_ptr<ChainState> c;
+  // A BIP34 hash that is not this branch's block 3: enforced.
+  p.bip34_hash = blocks[2].hash;
+  chain_with(p, &c);
+  EXPECT_EQ(connect(*c, repeat), "bad-txns-BIP30");
+  // This branch's block 3: not checked; the coinbase overwrites.
+  p.bip34_hash = blocks[3].hash;
+  chain_with(p, &c);
+  const ChainTip before = *c->tip();
+  std::optional<Coin> coin;
+  ASSERT_TRUE(c->store().get(coinbase_out(repeat), &coin).ok());
+  ASSERT_TRUE(coin);
+  EXPECT_EQ(coin->height, 1u);
+  ASSERT_EQ(connect(*c, repeat), "");
+  ASSERT_TRUE(c->store().get(coinbase_out(repeat), &coin).ok());
+  ASSERT_TRUE(coin);
+  EXPECT_EQ(coin->height, 6u);  // the new coin, at the old outpoint
+  EXPECT_EQ(c->tip()->coins, before.coins);  // one replaced, not one added
+  expect_digest_exact(*c);
+  // Disconnected after a restart (from the undo record): the earlier coin is back.
+  c.reset();
+  ASSERT_TRUE(open(p, &c, false, &dirs.back()->path).ok());
+  ASSERT_TRUE(c->disconnect_tip().ok());
+  EXPECT_EQ(c->tip()->utxo_digest, before.utxo_digest);
+  EXPECT_EQ(c->tip()->coins, before.coins);
+  ASSERT_TRUE(c->store().get(coinbase_out(repeat), &coin).ok());
+  ASSERT_TRUE(coin);
+  EXPECT_EQ(coin->height, 1u);
+  expect_digest_exact(*c);
+  // The whole chain through connect_blocks: the repeat is prepared while
+  // block 1's coin is still pending (not yet written); the pending view
+  // gives the coin it overwrites.
+  dirs.push_back(std::make_unique<TempDir>());
+  ASSERT_TRUE(open(p, &c, false, &dirs.back()->path).ok());
+  std::vector<ByteView> views;
+  for (const Block& b : blocks) views.emplace_back(b.bytes.data(), b.bytes.size());
+  views.emplace_back(repeat.bytes.data(), repeat.bytes.size());
+  std::vector<ConnectReport> reports;
+  ASSERT_TRUE(c->connect_blocks(views, &reports).ok());
+  ASSERT_EQ(reports.size(), views.size());
+  EXPECT_TRUE(reports.back().validity.valid) << reports.back().validity.reason;
+  EXPECT_EQ(c->tip()->height, 6u);
+  EXPECT_EQ(c->tip()->coins, before.coins);
+  expect_digest_exact(*c);
+}
+
+// A block in bip30_exceptions (by height and hash, as mainnet's 91,842 and
+// 91,880) repeats an unspent coinbase and overwrites it: the digest loses
+// the earlier coin's term, the undo record keeps the coin, and disconnecting
+// restores the state before. The same block at that height with another
+// hash is "bad-txns-BIP30".
+TEST_F(Bip30, ExceptionBlockOverwritesTheEarlierCoin) {
+  ChainParams p = params(100);  // BIP34 not yet active
+  std::unique_ptr<ChainState> c;
+  ASSERT_TRUE(open(p, &c).ok());
+  ASSERT_EQ(connect(*c, build(spec(*c))), "");
+  const Block first = build(spec(*c, repeated_coinbase_sig()));
+  ASSERT_EQ(connect(*c, first), "");
+  ASSERT_EQ(connect(*c, build(spec(*c))), "");
+  const ChainTip before = *c->tip();
+  BlockSpec rs = spec(*c, repeated_coinbase_sig());
+  const Block repeat = build(rs);
+  rs.time += 1;
+  const Block other = build(rs);  // the same coinbase at the same height, another hash
+  ASSERT_EQ(coinbase_out(repeat), coinbase_out(first));
+  ASSERT_EQ(coinbase_out(other), coinbase_out(first));
+  EXPECT_EQ(connect(*c, repeat), "bad-txns-BIP30");
+  // The exception named in the configuration: a schedule change above the tip, taken.
+  c.reset();
+  p.bip30_exceptions = {{3, repeat.hash}};
+  ASSERT_TRUE(open(p, &c).ok());
+  EXPECT_EQ(connect(*c, other), "bad-txns-BIP30");
+  ASSERT_EQ(connect(*c, repeat), "");
+  std::optional<Coin> coin;
+  ASSERT_TRUE(c->store().get(coinbase_out(first), &coin).ok());
+  ASSERT_TRUE(coin);
+  EXPECT_EQ(coin->height, 3u);
+  EXPECT_EQ(c->tip()->coins, before.coins);
+  Hash256 expect = before.utxo_digest;  // before, minus the old coin's term, plus the new one's
+  {
+    const Coin old_coin{50 * kCoin, {0x51}, 1, true};
+    const Hash256 old_term = coin_digest_term(coinbase_out(first), old_coin);
+    const Hash256 new_term = coin_digest_term(coinbase_out(first), *coin);
+    // expect = before - old + new (mod 2^256, little-endian)
+    int borrow = 0;
+    for (int i = 0; i < 32; ++i) {
+      const int d = expect.bytes[i] - old_term.bytes[i] - borrow;
+      expect.bytes[i] = static_cast<uint8_t>(d);
+      borrow = d < 0;
+    }
+    unsigned carry = 0;
+    for (int i = 0; i < 32; ++i) {
+      const unsigned sum = expect.bytes[i] + new_term.bytes[i] + carry;
+      expect.bytes[i] = static_cast<uint8_t>(sum);
+      carry = sum >> 8;
+    }
+  }
+  EXPECT_EQ(c->tip()->utxo_digest, expect);
+  expect_digest_exact(*c);
+  // The coin is the new one: spendable, once.
+  BlockSpec spend = spec(*c);
+  spend.txs = {spend_of(repeat, 0xffffffff)};
+  ASSERT_EQ(connect(*c, build(spend)), "");
+  ASSERT_TRUE(c->store().get(coinbase_out(first), &coin).ok());
+  EXPECT_FALSE(coin);
+  expect_digest_exact(*c);
+  // Back down: the spend, then the exception block; the earlier coin returns.
+  ASSERT_TRUE(c->disconnect_tip().ok());
+  ASSERT_TRUE(c->disconnect_tip().ok());
+  EXPECT_EQ(c->tip()->hash, before.hash);
+  EXPECT_EQ(c->tip()->utxo_digest, before.utxo_digest);
+  EXPECT_EQ(c->tip()->coins, before.coins);
+  ASSERT_TRUE(c->store().get(coinbase_out(first), &coin).ok());
+  ASSERT_TRUE(coin);
+  EXPECT_EQ(coin->height, 1u);
+  expect_digest_exact(*c);
 }
 
 // Taproot from 3: a P2TR output spent with a signature that does not verify

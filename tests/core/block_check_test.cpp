@@ -4,6 +4,8 @@
 // way that rule forbids -- nothing else about it invalid.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "core/real_blocks.hpp"
 #include "vigil/tx_builder.hpp"
 #include "util/test_util.hpp"
@@ -258,6 +260,103 @@ TEST_F(Mutations, WeightAboveTheLimit) {
   fix_witness_commitment(b);
   const Validity v = check(b, no_pow());
   expect_reason(v, "bad-blk-weight");
+}
+
+// Block 481,829 (five blocks into segwit) with its witness data taken out:
+// the header, txids and the coinbase's witness commitment output stay, as in
+// the blocks miners produced before segwit activated. Without segwit's rules
+// (its real predecessors) it is valid; with them the commitment has no
+// reserved value. With its witness data (the coinbase's reserved value) it
+// is valid only under segwit.
+TEST(CheckBlock, WitnessRulesFollowSegwitsActivation) {
+  const Bytes real = load_block("bitcoinj/block481829.dat");
+  OwnedBlock stripped = own_block(ByteView(real.data(), real.size()));
+  size_t had_witness = 0;
+  for (OwnedTx& tx : stripped.txs)
+    for (OwnedIn& in : tx.inputs) {
+      had_witness += !in.witness.empty();
+      in.witness.clear();
+    }
+  ASSERT_EQ(had_witness, 1u);  // the coinbase's reserved value: no segwit spends in it yet
+  const Bytes bare = serialize(stripped);
+  ASSERT_EQ(Bytes(bare.begin(), bare.begin() + 80), Bytes(real.begin(), real.begin() + 80));  // the same header
+  CheckBlockOptions before, after;
+  before.segwit = false;
+  EXPECT_TRUE(check(ByteView(bare.data(), bare.size()), before).valid);
+  EXPECT_EQ(check(ByteView(bare.data(), bare.size()), after).reason, "bad-witness-nonce-size");
+  EXPECT_TRUE(check(ByteView(real.data(), real.size()), after).valid);
+  EXPECT_EQ(check(ByteView(real.data(), real.size()), before).reason, "unexpected-witness");
+  // witness_rules = false leaves them to check_block_witness.
+  CheckBlockOptions none;
+  none.witness_rules = false;
+  EXPECT_TRUE(check(ByteView(bare.data(), bare.size()), none).valid);
+  ParsedBlock parsed;
+  std::vector<Transaction> txs;
+  ASSERT_TRUE(parse_block(bare, &parsed).ok());
+  ASSERT_TRUE(read_block_transactions(bare, parsed, &txs).ok());
+  std::vector<BlockHashes> hashes(1);
+  const ByteView view(bare.data(), bare.size());
+  ASSERT_TRUE(cpu_hasher().block_hashes({&view, 1}, {&parsed, 1}, hashes).ok());
+  EXPECT_EQ(check_block_witness(view, parsed, txs, hashes[0], true).reason, "bad-witness-nonce-size");
+  EXPECT_TRUE(check_block_witness(view, parsed, txs, hashes[0], false).valid);
+}
+
+Transaction coinbase_with(Bytes& storage, const Bytes& script_sig) {
+  OwnedTx cb;
+  OwnedIn in;
+  in.prevout.index = 0xffffffff;
+  in.script_sig = script_sig;
+  cb.inputs.push_back(in);
+  cb.outputs.push_back({0, {0x51}});
+  storage = serialize(cb);
+  Transaction tx;
+  EXPECT_TRUE(parse_transaction(storage, &tx).ok());
+  return tx;
+}
+
+TEST(CoinbaseHeightPush, MinimalPushesOnly) {
+  const struct {
+    const char* path;
+    std::optional<uint32_t> height;
+  } kReal[] = {
+      {"bitcoinj/block481829.dat", 481'829},
+      {"bitcoin-core/block413567.raw", 413'567},
+      {"bitcoinj/block227836.dat", 227'836},       // already carried its height, before BIP34's
+      {"bitcoinj/block227835.dat", 0x514f2079u},  // a 4-byte timestamp: looks like one
+      {"bitcoinj/block169482.dat", 0},            // OP_0
+  };
+  for (const auto& r : kReal) {
+    SCOPED_TRACE(r.path);
+    const Bytes block = load_block(r.path);
+    ParsedBlock parsed;
+    std::vector<Transaction> txs;
+    ASSERT_TRUE(parse_block(block, &parsed).ok());
+    ASSERT_TRUE(read_block_transactions(block, parsed, &txs).ok());
+    EXPECT_EQ(coinbase_height_push(txs[0]), r.height);
+  }
+  const struct {
+    Bytes sig;
+    std::optional<uint32_t> height;
+  } kMade[] = {
+      {{0x55, 0x00}, 5},                       // OP_5
+      {{0x60, 0x00}, 16},                      // OP_16
+      {{0x01, 0x05, 0x00}, std::nullopt},      // 5 as a push: not minimal
+      {{0x01, 0x11}, 17},
+      {{0x01, 0x80}, std::nullopt},            // negative
+      {{0x02, 0x80, 0x00}, 128},
+      {{0x02, 0x05, 0x00}, std::nullopt},      // a zero byte too many
+      {{0x03, 0x25, 0x5a, 0x07}, 481'829},
+      {{0x04, 0xff, 0xff, 0xff, 0x7f}, 0x7fffffffu},
+      {{0x05, 0x00, 0x00, 0x00, 0x80, 0x00}, std::nullopt},  // beyond 4 bytes
+      {{0x03, 0x25, 0x5a}, std::nullopt},      // the push runs past the script
+      {{0x4c, 0x01, 0x11}, std::nullopt},      // OP_PUSHDATA1
+      {{0x6a, 0x00}, std::nullopt},
+  };
+  for (const auto& m : kMade) {
+    Bytes storage;
+    const Transaction tx = coinbase_with(storage, m.sig);
+    EXPECT_EQ(coinbase_height_push(tx), m.height) << to_hex(m.sig);
+  }
 }
 
 TEST(Transactions, EveryTransactionOfTheRealBlocksRoundTrips) {

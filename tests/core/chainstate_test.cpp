@@ -247,6 +247,16 @@ TEST(ChainState, ConnectBlockRulesRejectWithCoresReasons) {
     ConnectReport r;
     ASSERT_TRUE(young->connect_block(ByteView(bytes.data(), bytes.size()), &r).ok());
     EXPECT_EQ(r.validity.reason, "bad-txns-premature-spend-of-coinbase");
+    // The immature coin first and a missing one after it: Core's
+    // CheckTxInputs looks for every input before judging any, so the
+    // verdict is the missing one.
+    OwnedIn missing = b.txs.back().inputs[0];
+    missing.prevout.index = 5;
+    b.txs.back().inputs.push_back(missing);
+    fix_merkle_root(b);
+    const Bytes both = serialize(b);
+    ASSERT_TRUE(young->connect_block(ByteView(both.data(), both.size()), &r).ok());
+    EXPECT_EQ(r.validity.reason, "bad-txns-inputs-missingorspent");
   }
   // The real block 170 still connects.
   connect_all(*chain, blocks, 170, 171);
@@ -257,6 +267,8 @@ TEST(ChainState, ConnectBlockRulesRejectWithCoresReasons) {
 }
 
 TEST(ChainState, Subsidy) {
+  EXPECT_EQ(block_subsidy(149, Network::kRegtest), 50 * kCoin);
+  EXPECT_EQ(block_subsidy(210'000, Network::kTestnet3), 25 * kCoin);
   EXPECT_EQ(block_subsidy(0, Network::kMainnet), 50 * kCoin);
   EXPECT_EQ(block_subsidy(209'999, Network::kMainnet), 50 * kCoin);
   EXPECT_EQ(block_subsidy(210'000, Network::kMainnet), 25 * kCoin);
