@@ -1,7 +1,9 @@
-# The script interpreter against Bitcoin Core's own vectors.
+# The script interpreter against Bitcoin Core's own vectors (tests/script,
+# data in tests/data/bitcoin-core, origins in tests/data/SOURCES.md).
 vigil_add_test(vigil_script_tests
   SOURCES
     script/assembler.cpp
+    script/assembler_test.cpp
     script/core_vectors_test.cpp
-  LABELS vectors)
+  LABELS script)
 target_link_libraries(vigil_script_tests PRIVATE PkgConfig::SECP256K1)

@@ -1,7 +1,7 @@
 #include "script/assembler.hpp"
 
 #include <algorithm>
-#include <cctype>
+#include <charconv>
 #include <map>
 #include <string>
 
@@ -31,10 +31,9 @@ const std::map<std::string, uint8_t>& op_names() {
       m[std::string("OP_") + n] = op;
       ++op;
     }
+    // GetOpName names 0xb1 and 0xb2 OP_CHECKLOCKTIMEVERIFY and
+    // OP_CHECKSEQUENCEVERIFY only: ParseScript takes no NOP2 or NOP3.
     m["RESERVED"] = m["OP_RESERVED"] = 0x50;
-    // Core's names before BIP65/BIP112 (GetOpName's aliases).
-    m["NOP2"] = m["OP_NOP2"] = 0xb1;
-    m["NOP3"] = m["OP_NOP3"] = 0xb2;
     return m;
   }();
   return names;
@@ -70,20 +69,25 @@ void push_int(Bytes& out, int64_t n) {
 
 std::optional<Bytes> parse_script(std::string_view text) {
   Bytes out;
+  // SplitString(s, " \t\n"): only these three separate words.
+  const auto separator = [](char c) { return c == ' ' || c == '\t' || c == '\n'; };
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    while (i < text.size() && separator(text[i])) ++i;
     size_t j = i;
-    while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
+    while (j < text.size() && !separator(text[j])) ++j;
     const std::string w(text.substr(i, j - i));
     i = j;
     if (w.empty()) continue;
-    const bool digits = std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-    const bool neg_digits = w.size() > 1 && w[0] == '-' &&
-                            std::all_of(w.begin() + 1, w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    const bool digits = std::all_of(w.begin(), w.end(), digit);
+    const bool neg_digits = w.size() > 1 && w[0] == '-' && std::all_of(w.begin() + 1, w.end(), digit);
     if (digits || neg_digits) {
-      if (w.size() > 12) return std::nullopt;
-      const int64_t n = std::stoll(w);
+      // ToIntegral<int64_t>: the whole word, no overflow; then the range
+      // ParseScript allows.
+      int64_t n = 0;
+      const auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), n);
+      if (ec != std::errc() || end != w.data() + w.size()) return std::nullopt;
       if (n > int64_t{0xffffffff} || n < -int64_t{0xffffffff}) return std::nullopt;
       push_int(out, n);
     } else if (w.size() > 2 && w[0] == '0' && w[1] == 'x') {
