@@ -9,6 +9,5 @@ vigil_add_test(vigil_script_tests
     script/script_tests_json_test.cpp
     script/tx_json_test.cpp
     script/deferred_test.cpp
-    script/core_vectors_test.cpp
   LABELS script)
 target_link_libraries(vigil_script_tests PRIVATE PkgConfig::SECP256K1)

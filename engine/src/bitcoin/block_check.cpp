@@ -8,6 +8,7 @@
 #include <set>
 
 #include "bitcoin/script.hpp"
+#include "vigil/script.hpp"
 #include "vigil/hash.hpp"
 
 namespace vigil {
@@ -137,8 +138,8 @@ Validity check_block(ByteView block, const ParsedBlock& parsed, const std::vecto
   }
   uint64_t sigops = 0;
   for (const Transaction& tx : txs) {
-    for (const TxIn& in : tx.inputs) sigops += bitcoin::sigop_count(in.script_sig, false);
-    for (const TxOut& out : tx.outputs) sigops += bitcoin::sigop_count(out.script_pubkey, false);
+    for (const TxIn& in : tx.inputs) sigops += script::legacy_sigop_count(in.script_sig, false);
+    for (const TxOut& out : tx.outputs) sigops += script::legacy_sigop_count(out.script_pubkey, false);
   }
   if (sigops * kWitnessScaleFactor > kMaxBlockSigopsCost)
     return Validity::Invalid("bad-blk-sigops", std::to_string(sigops) + " legacy sigops");

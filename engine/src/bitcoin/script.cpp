@@ -32,31 +32,4 @@ bool ScriptCursor::next(ScriptOp* op) {
   return true;
 }
 
-unsigned sigop_count(ByteView script, bool accurate) {
-  unsigned n = 0;
-  uint8_t last = 0xff;  // OP_INVALIDOPCODE
-  ScriptCursor c(script);
-  ScriptOp op;
-  while (c.next(&op)) {
-    if (op.opcode == OP_CHECKSIG || op.opcode == OP_CHECKSIGVERIFY) {
-      ++n;
-    } else if (op.opcode == OP_CHECKMULTISIG || op.opcode == OP_CHECKMULTISIGVERIFY) {
-      const int keys = small_int(last);
-      n += accurate && keys >= 1 ? static_cast<unsigned>(keys) : kMaxPubkeysPerMultisig;
-    }
-    last = op.opcode;
-  }
-  return n;
-}
-
-bool is_p2sh(ByteView s) { return s.size() == 23 && s[0] == OP_HASH160 && s[1] == 20 && s[22] == OP_EQUAL; }
-
-bool is_push_only(ByteView script) {
-  ScriptCursor c(script);
-  ScriptOp op;
-  while (c.next(&op))
-    if (op.opcode > OP_16) return false;
-  return !c.malformed();
-}
-
 }  // namespace vigil::bitcoin

@@ -1,5 +1,5 @@
-// Bitcoin script, as far as consensus checks and signature extraction need
-// it: walking the opcodes (Bitcoin Core's GetScriptOp) and counting sigops.
+// Walking the opcodes of a script with offsets (Bitcoin Core's GetScriptOp),
+// for the signature hashes' script-code handling and the signet solution.
 // Internal.
 #pragma once
 
@@ -29,9 +29,8 @@ enum Opcode : uint8_t {
   OP_RETURN = 0x6a,
 };
 
-// The script's largest element, and the most public keys CHECKMULTISIG takes.
+// The script's largest element.
 inline constexpr size_t kMaxScriptElementSize = 520;
-inline constexpr int kMaxPubkeysPerMultisig = 20;
 
 // One step of a script: its opcode and, for a push, the pushed bytes.
 struct ScriptOp {
@@ -63,16 +62,6 @@ inline int small_int(uint8_t opcode) {
   return -1;
 }
 
-// Bitcoin Core's CScript::GetSigOpCount(fAccurate): CHECKSIG(VERIFY) counts 1,
-// CHECKMULTISIG(VERIFY) 20, or with `accurate` the key count of a preceding
-// OP_1..OP_16. Counting stops at a malformed push.
-unsigned sigop_count(ByteView script, bool accurate);
-
-// BIP16's pay-to-script-hash form: OP_HASH160 <20 bytes> OP_EQUAL.
-bool is_p2sh(ByteView script);
-
-// Whether every op of the script is a push (OP_16 and below), as
-// CScript::IsPushOnly.
-bool is_push_only(ByteView script);
+// Sigop counting, P2SH and push-only tests: vigil/script.hpp (the interpreter's layer).
 
 }  // namespace vigil::bitcoin

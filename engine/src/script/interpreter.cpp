@@ -70,13 +70,14 @@ bool fail(Error* error, Error e) {
 // CHECKSIG before tapscript (Core's EvalChecksigPreTapscript).
 bool checksig_pre_tapscript(ByteView sig, ByteView pubkey, ByteView script_code, uint32_t flags,
                             TransactionChecker& checker, SigVersion version, Error* error, bool* success) {
-  Bytes code(script_code.begin(), script_code.end());
+  ByteView code = script_code;
+  Bytes cleaned;
   if (version == SigVersion::kBase) {
     // The signature cannot sign itself: it is removed from the code it signs.
-    const Bytes pattern = push_of(sig);
-    Bytes cleaned = find_and_delete(code, pattern);
-    if (cleaned.size() != code.size() && (flags & kVerifyConstScriptCode)) return fail(error, Error::kSigFindAndDelete);
-    code = std::move(cleaned);
+    cleaned = find_and_delete(script_code, push_of(sig));
+    if (cleaned.size() != script_code.size() && (flags & kVerifyConstScriptCode))
+      return fail(error, Error::kSigFindAndDelete);
+    code = cleaned;
   }
   if (!check_signature_encoding(sig, flags, error) || !check_pubkey_encoding(pubkey, flags, version, error)) return false;
   *success = checker.check_ecdsa(sig, pubkey, code, version, flags);
