@@ -9,5 +9,6 @@ vigil_add_test(vigil_script_tests
     script/script_tests_json_test.cpp
     script/tx_json_test.cpp
     script/deferred_test.cpp
+    script/block_deferred_test.cpp
   LABELS script)
 target_link_libraries(vigil_script_tests PRIVATE PkgConfig::SECP256K1)
