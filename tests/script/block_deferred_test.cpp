@@ -23,8 +23,11 @@
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 
+#include <array>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <random>
 
 #include "script/core_json.hpp"
