@@ -1,8 +1,10 @@
 // `vigil sim` against `vigil replay`: a simulated regtest chain (P2PKH,
-// P2WPKH, P2SH multisig and P2TR key-path spends, stale fork blocks written
-// first) replays to the manifest's tip with every input verified; each kind
-// of deliberately invalid block is found at the manifest's height, with its
-// hash and reason; the same seed writes the same chain.
+// P2WPKH, P2SH multisig and P2TR key-path spends; bare and P2WSH multisig,
+// taproot script path with CHECKSIGADD, CLTV and CSV locks, which need the
+// script interpreter; stale fork blocks written first) replays to the
+// manifest's tip with every input of every form verified; each kind of
+// deliberately invalid block (a broken lock among them) is found at the
+// manifest's height, with its hash and reason; the same seed writes the same chain.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -57,6 +59,15 @@ TEST(VigilSim, ReplaysToTheManifestsTipWithEveryInputVerified) {
   EXPECT_EQ(j["tip"], manifest["expected"]["tip"]);
   EXPECT_EQ(j["height"], 140);
   EXPECT_EQ(j["inputs_not_verified"], 0);
+  // Every form the simulator writes was met (the CLTV lock is a P2SH redeem
+  // script, the CSV lock a P2WSH witness script), and nothing else.
+  const nlohmann::json& forms = j["inputs_by_form"];
+  for (const char* form : {"p2pkh", "p2wpkh", "p2sh-multisig", "p2tr-keypath", "multisig", "p2wsh-multisig",
+                           "p2tr-scriptpath", "p2sh", "p2wsh"}) {
+    ASSERT_TRUE(forms.contains(form)) << form << " missing: " << forms.dump();
+    EXPECT_GE(forms[form].get<int>(), 50) << form;
+  }
+  EXPECT_EQ(forms.size(), 9u) << forms.dump();
   EXPECT_EQ(j["orphan_blocks"], 0);  // the stale siblings are on forks, not orphans
   EXPECT_EQ(j["signatures"], manifest["signatures"]);
   EXPECT_EQ(j["transactions"].get<uint64_t>(), manifest["transactions"].get<uint64_t>() + 1);  // + genesis
@@ -67,12 +78,14 @@ TEST(VigilSim, ReplaysToTheManifestsTipWithEveryInputVerified) {
 }
 
 TEST(VigilSim, EveryKindOfInvalidBlockIsFoundWhereTheManifestSays) {
-  for (const char* kind : {"badsig", "overspend", "doublespend", "badmerkle"}) {
+  // cltv: the script fails (UNSATISFIED_LOCKTIME); nonfinal: IsFinalTx;
+  // sequence: BIP68, with a sequence the script itself accepts.
+  for (const char* kind : {"badsig", "overspend", "doublespend", "badmerkle", "cltv", "nonfinal", "sequence"}) {
     SCOPED_TRACE(kind);
     TempDir dir;
     const std::string chain = dir.file("chain");
     const ProcessResult s =
-        vigil_run(dir, {"sim", "--out", chain, "--blocks", "115", "--txs", "8", "--invalid-at", "110", "--invalid-kind", kind});
+        vigil_run(dir, {"sim", "--out", chain, "--blocks", "115", "--txs", "24", "--invalid-at", "110", "--invalid-kind", kind});
     ASSERT_EQ(s.exit_code, 0) << describe(s);
     const nlohmann::json manifest = nlohmann::json::parse(slurp(chain + "/manifest.json"));
     ASSERT_EQ(manifest["expected"]["outcome"], "invalid");
@@ -82,6 +95,12 @@ TEST(VigilSim, EveryKindOfInvalidBlockIsFoundWhereTheManifestSays) {
     EXPECT_EQ(j["invalid_block"]["hash"], want["hash"]);
     EXPECT_EQ(j["invalid_block"]["reason"], want["reason"]);
     EXPECT_EQ(j["height"], 109);
+    // The lock kinds' reasons, as Core gives them (not only as the manifest says).
+    const std::string k = kind, debug = j["invalid_block"].value("debug", "");
+    if (k == "cltv") EXPECT_EQ(want["reason"], "mandatory-script-verify-flag-failed (Locktime requirement not satisfied)");
+    if (k == "nonfinal" || k == "sequence") EXPECT_EQ(want["reason"], "bad-txns-nonfinal");
+    if (k == "sequence") EXPECT_NE(debug.find("BIP68"), std::string::npos) << debug;
+    if (k == "nonfinal") EXPECT_NE(debug.find("non-final transaction"), std::string::npos) << debug;
   }
 }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -21,6 +22,7 @@
 #include "vigil/chainstate.hpp"
 #include "vigil/consensus.hpp"
 #include "vigil/hash.hpp"
+#include "vigil/spends.hpp"
 
 namespace vigil::cli {
 namespace {
@@ -116,6 +118,7 @@ Status load(const std::vector<std::string>& paths, std::vector<std::ifstream>& f
 
 struct Totals {
   uint64_t blocks = 0, transactions = 0, signatures = 0, checks = 0, not_verified = 0, disconnected = 0;
+  std::array<uint64_t, kSpendFormCount> inputs_by_form{};
   ConnectReport::Stages seconds;
 };
 
@@ -241,6 +244,7 @@ int run_replay(const ReplayOptions& o) {
         t.signatures += r.signatures;
         t.checks += r.checks;
         t.not_verified += r.not_verified;
+        for (size_t f = 0; f < kSpendFormCount; ++f) t.inputs_by_form[f] += r.inputs_by_form[f];
         t.seconds += r.seconds;
       }
       if (!s.ok()) return error("block at height " + std::to_string(first + reports.size()) + ": " + s.ToString());
@@ -254,6 +258,15 @@ int run_replay(const ReplayOptions& o) {
   if (tty) std::fprintf(stderr, "\n");
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const std::optional<ChainTip> tip = chain->tip();
+  // Inputs by what they spend (forms with none left out).
+  nlohmann::json by_form = nlohmann::json::object();
+  std::string by_form_line;
+  for (size_t f = 0; f < kSpendFormCount; ++f) {
+    if (!t.inputs_by_form[f]) continue;
+    const std::string name(spend_form_name(static_cast<SpendForm>(f)));
+    by_form[name] = t.inputs_by_form[f];
+    by_form_line += (by_form_line.empty() ? "" : ", ") + name + " " + std::to_string(t.inputs_by_form[f]);
+  }
   if (o.json) {
     nlohmann::json j = {
         {"network", std::string(network_name(network))},
@@ -267,6 +280,7 @@ int run_replay(const ReplayOptions& o) {
         {"signatures", t.signatures},
         {"signature_checks", t.checks},
         {"inputs_not_verified", t.not_verified},
+        {"inputs_by_form", by_form},
         {"orphan_blocks", orphans},
         {"invalid_blocks", invalid_blocks},
         {"invalid", invalid_list},
@@ -300,6 +314,7 @@ int run_replay(const ReplayOptions& o) {
                 static_cast<unsigned long long>(t.blocks), static_cast<unsigned long long>(t.disconnected),
                 static_cast<unsigned long long>(t.transactions), static_cast<unsigned long long>(t.signatures),
                 static_cast<unsigned long long>(t.checks), static_cast<unsigned long long>(t.not_verified));
+    if (!by_form_line.empty()) std::printf("inputs       %s\n", by_form_line.c_str());
     const auto& st = t.seconds;
     const double staged = st.parse + st.rules + st.coins + st.sighash + st.verify + st.write;
     auto share = [&](double x) { return staged > 0 ? 100 * x / staged : 0.0; };

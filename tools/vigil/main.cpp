@@ -131,8 +131,10 @@ int main(int argc, char** argv) {
                  "pow's. Written to chain.json");
   sm->add_flag("!--no-switch-branches", sim.switch_branches,
                "Do not write the branches at each switch (for a clean chain to compare a replay with)");
-  sm->add_option("--invalid-kind", sim.invalid_kind, "badsig, overspend, doublespend or badmerkle")
-      ->check(CLI::IsMember({"badsig", "overspend", "doublespend", "badmerkle"}))
+  sm->add_option("--invalid-kind", sim.invalid_kind,
+                 "badsig, overspend, doublespend, badmerkle; or a broken lock: cltv (a lock time below the script's), "
+                 "nonfinal (a lock time the block has not passed), sequence (a CSV spend's BIP68 lock not met)")
+      ->check(CLI::IsMember({"badsig", "overspend", "doublespend", "badmerkle", "cltv", "nonfinal", "sequence"}))
       ->capture_default_str();
 
   vigil::cli::ScriptAssetsOptions script_assets;

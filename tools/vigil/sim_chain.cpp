@@ -3,6 +3,7 @@
 #include "sim_chain.hpp"
 
 #include <deque>
+#include <functional>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -25,15 +26,60 @@ namespace {
 constexpr int64_t kFee = 200;
 constexpr uint32_t kKeys = 64;  // keys in rotation
 constexpr uint32_t kMaturity = 100;
+constexpr uint32_t kCsvBlocks = 3;  // the relative lock of the CSV outputs
 
-enum class Kind : uint8_t { kP2PKH, kP2WPKH, kP2SHMultisig, kP2TR };
+// What the simulated outputs pay to, in rotation. The first four need only
+// the templates; the others need the interpreter: bare 2-of-3 multisig signed
+// by its first and last keys (CHECKMULTISIG's key matching), P2WSH 2-of-3,
+// a taproot script-path leaf `<A> CHECKSIG <B> CHECKSIGADD <C> CHECKSIGADD
+// 2 NUMEQUAL` signed by A and C (B's signature empty), P2SH `<h>
+// CHECKLOCKTIMEVERIFY DROP <key> CHECKSIG` with h its creation height and
+// P2WSH `3 CHECKSEQUENCEVERIFY DROP <key> CHECKSIG` (BIP68: spent 3 blocks on).
+enum class Kind : uint8_t {
+  kP2PKH, kP2WPKH, kP2SHMultisig, kP2TR,
+  kBareMultisig, kP2WSHMultisig, kP2TRScript, kP2SHCltv, kP2WSHCsv,
+};
+constexpr uint32_t kKinds = 9;
+
+// Signatures a spend of `kind` makes.
+uint32_t signatures_of(Kind kind) {
+  switch (kind) {
+    case Kind::kP2SHMultisig: case Kind::kBareMultisig: case Kind::kP2WSHMultisig: case Kind::kP2TRScript: return 2;
+    default: return 1;
+  }
+}
 
 struct Utxo {
   OutPoint point;
   int64_t value;
   Kind kind;
-  uint32_t key;  // first key index
+  uint32_t key;     // first key index
+  uint32_t height;  // of the block that created it
 };
+
+void append(Bytes& to, const Bytes& what) { to.insert(to.end(), what.begin(), what.end()); }
+
+Bytes p2sh_of(const Bytes& redeem) {
+  const auto h = hash160(ByteView(redeem.data(), redeem.size()));
+  Bytes s = {0xa9, 0x14};
+  s.insert(s.end(), h.begin(), h.end());
+  s.push_back(0x87);
+  return s;
+}
+Bytes p2wsh_of(const Bytes& witness_script) {
+  const Hash256 h = sha256(ByteView(witness_script.data(), witness_script.size()));
+  Bytes s = {0x00, 0x20};
+  s.insert(s.end(), h.bytes.begin(), h.bytes.end());
+  return s;
+}
+// `<lock> <op> DROP <key> CHECKSIG`: `lock` as a script number (CScript() << n).
+Bytes locked_script(uint32_t lock, uint8_t op, const Bytes& key) {
+  Bytes s = bip34_height_script(lock);
+  s.insert(s.end(), {op, 0x75});
+  append(s, push_of(ByteView(key.data(), key.size())));
+  s.push_back(0xac);
+  return s;
+}
 
 Bytes p2pkh(const Bytes& key) {
   const auto h = hash160(ByteView(key.data(), key.size()));
@@ -53,17 +99,39 @@ class Chain {
   Status run(SimResult* result);
 
  private:
+  const Signer::Key& key_at(uint32_t k) const { return keys_[k % kKeys]; }
   Bytes redeem(uint32_t k) const {  // 2-of-3 multisig of keys k, k+1, k+2
     Bytes r = {0x52};
     for (uint32_t j = 0; j < 3; ++j) {
-      const Bytes& pk = keys_[(k + j) % kKeys].compressed;
+      const Bytes& pk = key_at(k + j).compressed;
       r.push_back(33);
       r.insert(r.end(), pk.begin(), pk.end());
     }
     r.insert(r.end(), {0x53, 0xae});
     return r;
   }
-  Bytes script_for(Kind kind, uint32_t k) const {
+  // The tapscript leaf over the x-only keys k, k+1, k+2.
+  Bytes tap_leaf(uint32_t k) const {
+    Bytes s;
+    for (uint32_t j = 0; j < 3; ++j) {
+      s.push_back(32);
+      s.insert(s.end(), key_at(k + j).xonly.begin(), key_at(k + j).xonly.end());
+      s.push_back(j == 0 ? 0xac : 0xba);  // CHECKSIG, then CHECKSIGADD
+    }
+    s.insert(s.end(), {0x52, 0x9c});  // 2 NUMEQUAL
+    return s;
+  }
+  // BIP341 for the one-leaf tree of tap_leaf(k) over internal key k: the
+  // leaf's hash (the tree's root) and the output.
+  Hash256 tap_leaf_hash(uint32_t k) const {
+    const Bytes leaf = tap_leaf(k);
+    Bytes msg = {0xc0, static_cast<uint8_t>(leaf.size())};  // leaf version; CompactSize (< 253)
+    append(msg, leaf);
+    return tagged_hash("TapLeaf", msg);
+  }
+  Bytes script_for(const Utxo& u) const { return script_for(u.kind, u.key, u.height); }
+  // The output script of `kind` for key k, created in block `height`.
+  Bytes script_for(Kind kind, uint32_t k, uint32_t height) const {
     const Bytes& pk = keys_[k].compressed;
     switch (kind) {
       case Kind::kP2PKH: return p2pkh(pk);
@@ -73,23 +141,26 @@ class Chain {
         s.insert(s.end(), h.begin(), h.end());
         return s;
       }
-      case Kind::kP2SHMultisig: {
-        const Bytes r = redeem(k);
-        const auto h = hash160(ByteView(r.data(), r.size()));
-        Bytes s = {0xa9, 0x14};
-        s.insert(s.end(), h.begin(), h.end());
-        s.push_back(0x87);
-        return s;
-      }
+      case Kind::kP2SHMultisig: return p2sh_of(redeem(k));
       case Kind::kP2TR: {
         Bytes s = {0x51, 0x20};
         s.insert(s.end(), keys_[k].output_key.begin(), keys_[k].output_key.end());
         return s;
       }
+      case Kind::kBareMultisig: return redeem(k);
+      case Kind::kP2WSHMultisig: return p2wsh_of(redeem(k));
+      case Kind::kP2TRScript: {
+        const Signer::TaprootOutput out = signer_.taproot_output(keys_[k], tap_leaf_hash(k));
+        Bytes s = {0x51, 0x20};
+        s.insert(s.end(), out.output_key.begin(), out.output_key.end());
+        return s;
+      }
+      case Kind::kP2SHCltv: return p2sh_of(locked_script(height, 0xb1, pk));
+      case Kind::kP2WSHCsv: return p2wsh_of(locked_script(kCsvBlocks, 0xb2, pk));
     }
     return {};
   }
-  Kind next_kind() { return static_cast<Kind>(kind_counter_++ % 4); }
+  Kind next_kind() { return static_cast<Kind>(kind_counter_++ % kKinds); }
   uint32_t next_key() { return static_cast<uint32_t>(key_counter_++ % kKeys); }
 
   // Signs input 0 of `tx`, which spends `u` (one-input transactions only).
@@ -150,16 +221,17 @@ void Chain::setup_consensus() {
   }
   // Signet: a P2WPKH challenge of key 0.
   for (const ModuleActivation& m : params_.modules)
-    if (m.module.name == "signet") params_.signet_challenge = script_for(Kind::kP2WPKH, 0);
+    if (m.module.name == "signet") params_.signet_challenge = script_for(Kind::kP2WPKH, 0, 0);
 }
 
 void Chain::sign(OwnedTx& tx, const Utxo& u) const {
   Transaction view;
   const Bytes unsigned_bytes = serialize(tx);
   if (!parse_transaction(ByteView(unsigned_bytes.data(), unsigned_bytes.size()), &view).ok()) return;
-  const Bytes spk = script_for(u.kind, u.key);
+  const Bytes spk = script_for(u);
   const Signer::Key& k = keys_[u.key];
   OwnedIn& in = tx.inputs[0];
+  auto push = [&](Bytes& script, const Bytes& data) { append(script, push_of(ByteView(data.data(), data.size()))); };
   switch (u.kind) {
     case Kind::kP2PKH: {
       const Bytes sig = signer_.ecdsa(k, legacy_sighash(view, 0, ByteView(spk.data(), spk.size()), kSighashAll), kSighashAll);
@@ -196,6 +268,50 @@ void Chain::sign(OwnedTx& tx, const Utxo& u) const {
       in.witness = {signer_.schnorr_keypath(k, h, u.point.index)};
       break;
     }
+    case Kind::kBareMultisig: {  // keys k and k+2: key k+1 is passed over
+      const Hash256 h = legacy_sighash(view, 0, ByteView(spk.data(), spk.size()), kSighashAll);
+      in.script_sig = {0x00};
+      push(in.script_sig, signer_.ecdsa(k, h, kSighashAll));
+      push(in.script_sig, signer_.ecdsa(key_at(u.key + 2), h, kSighashAll));
+      break;
+    }
+    case Kind::kP2WSHMultisig: {
+      const Bytes ws = redeem(u.key);
+      const SegwitV0Hashes hashes(view);
+      const Hash256 h = segwit_v0_sighash(view, 0, ByteView(ws.data(), ws.size()), u.value, kSighashAll, hashes);
+      in.witness = {Bytes{}, signer_.ecdsa(k, h, kSighashAll), signer_.ecdsa(key_at(u.key + 1), h, kSighashAll), ws};
+      break;
+    }
+    case Kind::kP2TRScript: {
+      const SpentOutput spent{u.value, ByteView(spk.data(), spk.size())};
+      const TaprootHashes hashes(view, {&spent, 1});
+      TapscriptExt ext;
+      ext.tapleaf_hash = tap_leaf_hash(u.key);
+      Hash256 h;
+      taproot_sighash(view, 0, {&spent, 1}, kSighashDefault, hashes, std::nullopt, &ext, &h);
+      const Signer::TaprootOutput out = signer_.taproot_output(k, ext.tapleaf_hash);
+      Bytes control = {static_cast<uint8_t>(0xc0 | (out.odd_y ? 1 : 0))};
+      control.insert(control.end(), k.xonly.begin(), k.xonly.end());
+      // The stack, bottom first: C's signature, B's (empty), A's on top.
+      in.witness = {signer_.schnorr(key_at(u.key + 2).secret, h, u.point.index), Bytes{},
+                    signer_.schnorr(k.secret, h, u.point.index), tap_leaf(u.key), control};
+      break;
+    }
+    case Kind::kP2SHCltv: {
+      const Bytes r = locked_script(u.height, 0xb1, k.compressed);
+      const Bytes sig = signer_.ecdsa(k, legacy_sighash(view, 0, ByteView(r.data(), r.size()), kSighashAll), kSighashAll);
+      in.script_sig.clear();
+      push(in.script_sig, sig);
+      push(in.script_sig, r);
+      break;
+    }
+    case Kind::kP2WSHCsv: {
+      const Bytes ws = locked_script(kCsvBlocks, 0xb2, k.compressed);
+      const SegwitV0Hashes hashes(view);
+      in.witness = {signer_.ecdsa(k, segwit_v0_sighash(view, 0, ByteView(ws.data(), ws.size()), u.value, kSighashAll, hashes), kSighashAll),
+                    ws};
+      break;
+    }
   }
 }
 
@@ -212,7 +328,7 @@ OwnedTx Chain::coinbase(uint32_t height, int64_t value, uint32_t extra) const {
   in.witness = {Bytes(32, 0)};  // the witness reserved value
   cb.inputs.push_back(in);
   const uint32_t k = height % kKeys;
-  cb.outputs.push_back({value, script_for(Kind::kP2WPKH, k)});
+  cb.outputs.push_back({value, script_for(Kind::kP2WPKH, k, height)});
   Bytes commitment = {0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed};
   commitment.resize(38, 0);
   cb.outputs.push_back({0, commitment});
@@ -339,7 +455,7 @@ Status Chain::run(SimResult* result) {
     auto add_output = [&](OwnedTx& t, int64_t value) {
       const Kind kind = next_kind();
       const uint32_t key = next_key();
-      t.outputs.push_back({value, script_for(kind, key)});
+      t.outputs.push_back({value, script_for(kind, key, height)});
       meta.back().push_back({kind, key});
     };
     int64_t fees = 0;
@@ -360,48 +476,83 @@ Status Chain::run(SimResult* result) {
       } else {
         meta.pop_back();
       }
+      std::vector<Utxo> locked;  // CSV outputs younger than their lock: back to the front
       while (spends.size() + 1 < o_.txs_per_block && !pool_.empty()) {
         const Utxo u = pool_.front();
         pool_.pop_front();
         if (u.value <= kFee * 2) continue;  // dust: left unspent
+        if (u.kind == Kind::kP2WSHCsv && u.height + kCsvBlocks > height) {
+          locked.push_back(u);
+          continue;
+        }
         OwnedTx s;
-        s.version = 2;
-        s.inputs.push_back(OwnedIn{u.point, {}, 0xfffffffd, {}});
+        s.version = 2;  // BIP68 applies from version 2
+        // CLTV: a height lock the block has passed; CSV: the relative lock in
+        // the sequence (BIP68); else no lock (and RBF signalled).
+        if (u.kind == Kind::kP2SHCltv) s.locktime = height - 1;
+        s.inputs.push_back(OwnedIn{u.point, {}, u.kind == Kind::kP2WSHCsv ? kCsvBlocks : 0xfffffffd, {}});
         meta.emplace_back();
         add_output(s, u.value - kFee);
         fees += kFee;
         spends.push_back({std::move(s), u});
       }
+      for (auto it = locked.rbegin(); it != locked.rend(); ++it) pool_.push_front(*it);
     }
     pool_threads_.parallel_for(spends.size(), 16, [&](size_t lo, size_t hi) {
       for (size_t k = lo; k < hi; ++k) sign(spends[k].first, spends[k].second);
     });
     b.txs.push_back(coinbase(height, block_subsidy(height, Network::kRegtest) + fees, 0));
     for (auto& [t, u] : spends) b.txs.push_back(std::move(t));
-    signatures_ += spends.size();
-    for (const auto& [t, u] : spends) signatures_ += u.kind == Kind::kP2SHMultisig;
+    for (const auto& [t, u] : spends) signatures_ += signatures_of(u.kind);
     // A deliberately invalid block.
     if (o_.invalid_at && *o_.invalid_at == height && b.txs.size() > 1) {
       std::string reason;
+      // The reason a script error gives: the interpreter's own verdict on
+      // input 0 of b.txs[1 + k], with the reference libraries.
+      auto script_reason = [&](size_t k) {
+        const Utxo& u = spends[k].second;
+        const Bytes raw = serialize(b.txs[1 + k]);
+        Transaction tx;
+        (void)parse_transaction(raw, &tx);
+        const Bytes spk = script_for(u);
+        const script::TxContext ctx(tx, {SpentOutput{u.value, spk}});
+        script::ImmediateOracle oracle;
+        script::Error error = script::Error::kOk;
+        (void)script::verify_input(ctx, 0, params_.script_flags(height, Hash256{}), oracle, &error);
+        return "mandatory-script-verify-flag-failed (" + std::string(script::error_message(error)) + ")";
+      };
+      // The first spend of `kind` in the block, re-signed after `change`.
+      auto alter_spend = [&](Kind kind, const std::function<void(OwnedTx&, const Utxo&)>& change) -> std::optional<size_t> {
+        for (size_t k = 0; k < spends.size(); ++k) {
+          if (spends[k].second.kind != kind) continue;
+          change(b.txs[1 + k], spends[k].second);
+          sign(b.txs[1 + k], spends[k].second);
+          return k;
+        }
+        return std::nullopt;
+      };
       if (o_.invalid_kind == "badsig") {
         auto& in = b.txs[1].inputs[0];
         Bytes& sig = in.witness.empty() ? in.script_sig : in.witness[0];
         sig[sig.size() / 2] ^= 1;
-        // The reason names the script error: the interpreter's own verdict
-        // on the corrupted input, with the reference libraries.
-        const Utxo& u = spends[0].second;
-        const Bytes raw = serialize(b.txs[1]);
-        Transaction tx;
-        (void)parse_transaction(raw, &tx);
-        const Bytes spk = script_for(u.kind, u.key);
-        const script::TxContext ctx(tx, {SpentOutput{u.value, spk}});
-        script::ImmediateOracle oracle;
-        script::Error error = script::Error::kOk;
-        constexpr uint32_t kRegtestFlags = script::kVerifyP2SH | script::kVerifyWitness | script::kVerifyTaproot |
-                                           script::kVerifyDerSig | script::kVerifyCheckLockTimeVerify |
-                                           script::kVerifyCheckSequenceVerify | script::kVerifyNullDummy;
-        (void)script::verify_input(ctx, 0, kRegtestFlags, oracle, &error);
-        reason = "mandatory-script-verify-flag-failed (" + std::string(script::error_message(error)) + ")";
+        reason = script_reason(0);
+      } else if (o_.invalid_kind == "cltv" || o_.invalid_kind == "nonfinal" || o_.invalid_kind == "sequence") {
+        // cltv: the lock time below the script's (the script fails);
+        // nonfinal: a lock time the block has not passed (IsFinalTx);
+        // sequence: a relative lock of 1000 blocks, which the script accepts
+        // (1000 >= 3) and BIP68 does not.
+        const std::string& what = o_.invalid_kind;
+        const std::optional<size_t> k = alter_spend(what == "sequence" ? Kind::kP2WSHCsv : Kind::kP2SHCltv,
+                                                    [&](OwnedTx& t, const Utxo& u) {
+                                                      if (what == "cltv") t.locktime = u.height - 1;
+                                                      if (what == "nonfinal") t.locktime = height;
+                                                      if (what == "sequence") t.inputs[0].sequence = 1000;
+                                                    });
+        if (!k)
+          return Status::InvalidArgument("sim: block " + std::to_string(height) + " spends no " +
+                                         (what == "sequence" ? "CSV" : "CLTV") + " output for --invalid-kind " + what +
+                                         " (more --txs, or a later --invalid-at)");
+        reason = what == "cltv" ? script_reason(*k) : "bad-txns-nonfinal";
       } else if (o_.invalid_kind == "overspend") {
         b.txs[1].outputs[0].value += 10 * kCoin;
         reason = "bad-txns-in-belowout";
@@ -438,11 +589,11 @@ Status Chain::run(SimResult* result) {
     // The new outputs, spendable from the next block (coinbases after maturity).
     const Hash256 cb_id = txid(b.txs[0]);
     if (coinbases_.empty()) coinbases_.push_back(Utxo{});  // height 0: the genesis output is unspendable
-    coinbases_.push_back(Utxo{OutPoint{cb_id, 0}, b.txs[0].outputs[0].value, Kind::kP2WPKH, height % kKeys});
+    coinbases_.push_back(Utxo{OutPoint{cb_id, 0}, b.txs[0].outputs[0].value, Kind::kP2WPKH, height % kKeys, height});
     for (size_t t = 1; t < b.txs.size() && t - 1 < meta.size(); ++t) {
       const Hash256 id = txid(b.txs[t]);
       for (uint32_t j = 0; j < b.txs[t].outputs.size(); ++j)
-        pool_.push_back(Utxo{OutPoint{id, j}, b.txs[t].outputs[j].value, meta[t - 1][j].first, meta[t - 1][j].second});
+        pool_.push_back(Utxo{OutPoint{id, j}, b.txs[t].outputs[j].value, meta[t - 1][j].first, meta[t - 1][j].second, height});
     }
   }
   const uint32_t switch_siblings = o_.switch_branches ? write_switch_branches(hashes) : 0;

@@ -1,6 +1,8 @@
 // The chain simulator behind `vigil sim`: a regtest chain with real keys and
 // signatures -- P2PKH, P2WPKH, P2SH 2-of-3 multisig and P2TR key-path
-// spends -- written as blk*.dat files, with optional one-block forks (stale
+// spends, and spends that need the script interpreter: bare and P2WSH
+// multisig, a taproot script path with CHECKSIGADD, CLTV- and CSV-locked
+// outputs -- written as blk*.dat files, with optional one-block forks (stale
 // siblings written before the block that wins) and a deliberately invalid
 // block, and a manifest of the outcome a correct validator must reach.
 #pragma once
@@ -24,7 +26,7 @@ struct SimOptions {
   uint64_t seed = 1;
   uint32_t forks = 0;             // stale sibling blocks
   std::optional<uint32_t> invalid_at;  // this block is made invalid (the chain goes on after it)
-  std::string invalid_kind = "badsig";  // badsig, overspend, doublespend, badmerkle
+  std::string invalid_kind = "badsig";  // badsig, overspend, doublespend, badmerkle, cltv, nonfinal, sequence
   size_t max_file_bytes = size_t{128} << 20;  // as Bitcoin Core's blk files
   // The consensus schedule (pow, signet, bft); empty: pow from 0. It is
   // written to chain.json with the validators' keys and the signet

@@ -14,6 +14,7 @@
 // verified"), and the rules that need a clock ("time-too-new").
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "vigil/block_check.hpp"
 #include "vigil/consensus.hpp"
 #include "vigil/hasher.hpp"
+#include "vigil/spends.hpp"
 #include "vigil/utxo_store.hpp"
 #include "vigil/verifier.hpp"
 
@@ -64,7 +66,8 @@ struct ConnectReport {
   uint64_t transactions = 0;
   uint64_t checks = 0;        // signature checks in the batch
   uint64_t signatures = 0;
-  uint64_t not_verified = 0;  // inputs of no standard form
+  uint64_t not_verified = 0;  // inputs whose spent output is unknown
+  std::array<uint64_t, kSpendFormCount> inputs_by_form{};  // the block's inputs by what they spend
   std::string module;         // the module that judged it ("pow/v1")
   // Where the time went, in seconds: parsing; txids, Merkle roots and the
   // context-free rules; the coins (lookups and ConnectBlock's amount

@@ -9,6 +9,7 @@
 // anything else is "not verified", never treated as valid.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -43,6 +44,7 @@ enum class SpendForm : uint8_t {
   kWitnessOther,  // a witness program of another version or length
   kNonstandard,   // any other output script
 };
+inline constexpr size_t kSpendFormCount = static_cast<size_t>(SpendForm::kNonstandard) + 1;
 std::string_view spend_form_name(SpendForm form);
 
 // The output an input spends, when the caller knows it.
@@ -84,6 +86,7 @@ struct BlockSpends {
   std::vector<uint8_t> asked;      // per check: 1 if an execution relied on it, 0 if only prefetched
   uint64_t signatures = 0;         // checks asked for by the executions
   uint64_t not_verified = 0;       // inputs whose spent output is unknown
+  std::array<uint64_t, kSpendFormCount> inputs_by_form{};  // every input, by form (kUnknown: not verified)
   // GetTransactionSigOpCost summed over the block's transactions (the
   // coinbase's legacy sigops included), for the 80,000 limit; exact only when
   // every spent output is known.

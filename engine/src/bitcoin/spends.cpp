@@ -301,6 +301,7 @@ BlockSpends collect_block_spends(const std::vector<Transaction>& txs, const Prev
       if (!t->known[i]) {
         s.note = why[i];
         ++out.not_verified;
+        ++out.inputs_by_form[static_cast<size_t>(SpendForm::kUnknown)];
         out.inputs.push_back(std::move(s));
         continue;
       }
@@ -316,6 +317,7 @@ BlockSpends collect_block_spends(const std::vector<Transaction>& txs, const Prev
         s.form = SpendForm::kUnknown;
         s.note = "P2TR: the outputs spent by the other inputs are unknown";
         ++out.not_verified;
+        ++out.inputs_by_form[static_cast<size_t>(SpendForm::kUnknown)];
         out.inputs.push_back(std::move(s));
         continue;
       }
@@ -333,6 +335,7 @@ BlockSpends collect_block_spends(const std::vector<Transaction>& txs, const Prev
       }
       s.check_count = static_cast<uint32_t>(out.checks.size()) - s.first_check;
       out.signatures += s.signatures;
+      ++out.inputs_by_form[static_cast<size_t>(s.form)];
       if (t->known[i] == 2) s.note = "spent output implied by the spend";
       out.inputs.push_back(std::move(s));
     }

@@ -471,6 +471,7 @@ Status prepare(ChainState::Impl& m, ByteView block, const std::optional<Parent>&
   report->checks = p->spends.checks.size() + p->work->checks.size();
   report->signatures = p->spends.signatures;
   report->not_verified = p->spends.not_verified;
+  report->inputs_by_form = p->spends.inputs_by_form;
   lap(report->seconds.sighash);
   return Status::Ok();
 }
