@@ -44,7 +44,17 @@ TEST(VigilBench, QuickReportIsCompleteAndEveryFigureComesFromARun) {
       if (impl != "vigil-cpu" && impl != "vigil-gpu") references.insert(b["scheme"].get<std::string>() + "/" + impl);
     }
   }
-  EXPECT_EQ(groups, (std::set<std::string>{"verify", "hash", "engine", "replay"}));
+  EXPECT_EQ(groups, (std::set<std::string>{"verify", "hash", "engine", "replay", "script"}));
+  // Script execution per input form: every form the simulator writes.
+  std::set<std::string> script_forms;
+  for (const nlohmann::json& b : doc["benchmarks"])
+    if (b["group"] == "script") script_forms.insert(b["scheme"].get<std::string>());
+  EXPECT_EQ(script_forms, (std::set<std::string>{"p2pkh", "p2wpkh", "p2sh-multisig", "p2tr-keypath", "multisig",
+                                                 "p2wsh-multisig", "p2tr-scriptpath", "p2sh", "p2wsh"}));
+  bool share_noted = false;
+  for (const nlohmann::json& n : doc["notes"])
+    share_noted |= n.get<std::string>().find("of the CPU replay's") != std::string::npos;
+  EXPECT_TRUE(share_noted) << doc["notes"].dump();
   EXPECT_EQ(references, (std::set<std::string>{"ecdsa/libsecp256k1", "ecdsa-lows/libsecp256k1", "ecdsa-bitcoin/libsecp256k1",
                                                "schnorr/libsecp256k1", "ed25519-strict/libsodium"}));
   EXPECT_NE(report.find("| commit | "), std::string::npos);

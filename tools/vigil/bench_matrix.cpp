@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "bench_script.hpp"
 #include "sim_chain.hpp"
 #include "sim_keys.hpp"
 #include "vigil/chainstate.hpp"
@@ -323,6 +324,18 @@ Matrix run_matrix(const MatrixOptions& o) {
     so.txs_per_block = o.quick ? 40 : 1000;
     sim::SimResult sr;
     if (sim::simulate(so, &sr).ok()) {
+      std::vector<Bytes> blocks;  // the chain, in order (no forks)
+      for (const auto& e : std::filesystem::directory_iterator(so.out_dir)) {
+        if (e.path().filename().string().rfind("blk", 0) != 0) continue;
+        std::vector<BlockRecord> recs;
+        Bytes contents(std::filesystem::file_size(e.path()));
+        std::FILE* f = std::fopen(e.path().c_str(), "rb");
+        if (!f || std::fread(contents.data(), 1, contents.size(), f) != contents.size()) continue;
+        std::fclose(f);
+        if (split_block_file(contents, &recs).ok())
+          for (auto& rc : recs) blocks.push_back(std::move(rc.bytes));
+      }
+      double cpu_replay_seconds = 0;
       for (const char* impl : {"vigil-cpu", "vigil-gpu"}) {
         const bool on_gpu = std::string(impl) == "vigil-gpu";
         if (on_gpu && !gpu) continue;
@@ -335,17 +348,6 @@ Matrix run_matrix(const MatrixOptions& o) {
         std::filesystem::remove_all(co.store.path);
         std::unique_ptr<ChainState> chain;
         if (!v || !h || !ChainState::Open(co, v, h, &chain).ok()) continue;
-        std::vector<Bytes> blocks;
-        for (const auto& e : std::filesystem::directory_iterator(so.out_dir)) {
-          if (e.path().filename().string().rfind("blk", 0) != 0) continue;
-          std::vector<BlockRecord> recs;
-          Bytes contents(std::filesystem::file_size(e.path()));
-          std::FILE* f = std::fopen(e.path().c_str(), "rb");
-          if (!f || std::fread(contents.data(), 1, contents.size(), f) != contents.size()) continue;
-          std::fclose(f);
-          if (split_block_file(contents, &recs).ok())
-            for (auto& rc : recs) blocks.push_back(std::move(rc.bytes));
-        }
         Row r = make_row("replay", std::string("replay/sim-") + std::to_string(so.blocks) + "x" + std::to_string(so.txs_per_block) +
                             "/" + impl,
               "replay", impl, 0);
@@ -363,6 +365,7 @@ Matrix run_matrix(const MatrixOptions& o) {
           }
         }
         r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        if (!on_gpu) cpu_replay_seconds = r.seconds;
         r.batch = blocks.size();
         r.items_per_second = static_cast<double>(r.items) / r.seconds;
         const double total = st.parse + st.rules + st.coins + st.sighash + st.verify + st.write;
@@ -376,6 +379,8 @@ Matrix run_matrix(const MatrixOptions& o) {
                            {"sighash", st.sighash}, {"verify", st.verify}, {"write", st.write}};
         m.rows.push_back(r);
       }
+      say("script");
+      add_script_rows(blocks, min_s, cpu_replay_seconds, m);
     } else {
       m.notes.push_back("the simulated chain could not be written: no replay rows");
     }

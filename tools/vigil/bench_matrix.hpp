@@ -17,7 +17,7 @@
 namespace vigil::cli::bench {
 
 struct Row {
-  std::string group;           // "verify", "hash", "engine", "replay"
+  std::string group;           // "verify", "hash", "engine", "replay", "script"
   std::string name;            // "verify/ecdsa/vigil-cpu/1024"
   std::string scheme;          // "ecdsa", "sha256d", ...
   std::string implementation;  // "vigil-cpu", "vigil-gpu", "libsecp256k1", "libsodium", "openssl"

@@ -52,6 +52,10 @@ struct Prevout {
   int64_t amount = 0;
   Bytes script_pubkey;
 };
+// What input `in` spends, from the spent output's script and what the spend
+// shows (the last witness item or scriptSig push: the revealed script).
+SpendForm spend_form(ByteView script_pubkey, const TxIn& in);
+
 // Finds the output `p` spends; nullptr when unknown.
 using PrevoutLookup = std::function<const Prevout*(const OutPoint& p)>;
 

@@ -158,8 +158,9 @@ SpendForm witness_form(ByteView program_script, ByteView witness_script, bool ne
   return SpendForm::kWitnessOther;
 }
 
-// What the input spends, from its output script and what the spend shows.
-SpendForm classify(ByteView spk, const TxIn& in) {
+}  // namespace
+
+SpendForm spend_form(ByteView spk, const TxIn& in) {
   if (is_p2pk(spk)) return SpendForm::kP2PK;
   if (is_p2pkh(spk)) return SpendForm::kP2PKH;
   if (is_multisig(spk)) return SpendForm::kMultisig;
@@ -183,6 +184,8 @@ SpendForm classify(ByteView spk, const TxIn& in) {
   }
   return SpendForm::kNonstandard;
 }
+
+namespace {
 
 Bytes p2pkh_script(ByteView key_hash) {
   Bytes s = {OP_DUP, OP_HASH160, 20};
@@ -306,7 +309,7 @@ BlockSpends collect_block_spends(const std::vector<Transaction>& txs, const Prev
         continue;
       }
       const ByteView spk(t->prevouts[i].script_pubkey);
-      s.form = classify(spk, in);
+      s.form = spend_form(spk, in);
       if (t->known[i] == 1) {
         if (rules.flags & kVerifyP2SH) out.sigop_cost += uint64_t{p2sh_sigop_count(spk, in.script_sig)} * 4;
         out.sigop_cost += witness_sigop_count(in.script_sig, spk, in.witness, rules.flags);
