@@ -176,6 +176,8 @@ bool library_verify(Scheme scheme, const SigSample& s) {
     case Scheme::kEd25519Strict:
     case Scheme::kEd25519:  // no library implements ZIP-215; on valid signatures libsodium agrees
       return ed25519(s);
+    case Scheme::kTaprootCommitment:  // not a signature scheme: no fixture holds one
+      break;
   }
   return false;
 }
@@ -191,6 +193,8 @@ bool library_verify_preparsed(Scheme scheme, const LibKey& key, const SigSample&
     case Scheme::kEd25519Strict:
     case Scheme::kEd25519:
       return ed25519(s);  // libsodium has no parsed-key form
+    case Scheme::kTaprootCommitment:  // not a signature scheme: no fixture holds one
+      break;
   }
   return false;
 }

@@ -16,6 +16,7 @@ target_compile_options(vigil_diffsupport PRIVATE ${VIGIL_WARNINGS})
 vigil_add_test(vigil_differential_tests
   SOURCES differential/oracle_test.cpp differential/scheme_diff_test.cpp differential/lax_der_test.cpp
           differential/batch_test.cpp differential/pool_test.cpp differential/ed25519_ref_test.cpp
+          differential/taproot_commitment_test.cpp
   LABELS differential
   TIMEOUT 1800)
 target_link_libraries(vigil_differential_tests PRIVATE vigil_diffsupport)

@@ -203,6 +203,8 @@ std::span<const Cls> classes_of(Scheme scheme) {
     case Scheme::kEd25519Strict:
     case Scheme::kEd25519:
       return kEd25519Classes;
+    case Scheme::kTaprootCommitment:  // not a signature scheme: no classes to generate
+      break;
   }
   return {};
 }
@@ -215,6 +217,7 @@ const char* scheme_label(Scheme scheme) {
     case Scheme::kSchnorr: return "schnorr";
     case Scheme::kEd25519Strict: return "ed25519-strict";
     case Scheme::kEd25519: return "ed25519";
+    case Scheme::kTaprootCommitment: return "taproot-commitment";
   }
   return "?";
 }
@@ -1141,6 +1144,8 @@ GenCheck Generator::make(Scheme scheme, Cls cls) {
     case Scheme::kEd25519Strict:
     case Scheme::kEd25519:
       impl_->ed25519(c);
+      break;
+    case Scheme::kTaprootCommitment:  // not a signature scheme; never asked for
       break;
   }
   c.oracle = oracle_verify(c.scheme, c.key, c.msg, c.sig);

@@ -41,6 +41,15 @@ bool ecdsa_oracle(Scheme scheme, Span key, Span msg, Span sig) {
   return secp256k1_ecdsa_verify(ctx, &parsed, msg.data(), &pubkey) == 1;
 }
 
+// BIP341's commitment from libsecp256k1 directly: Q (sig's first 32 bytes,
+// parity in its last) == P + tG.
+bool taproot_commitment_oracle(Span key, Span tweak, Span output) {
+  if (key.size() != 32 || tweak.size() != 32 || output.size() != 33 || output[32] > 1) return false;
+  secp256k1_xonly_pubkey internal;
+  if (secp256k1_xonly_pubkey_parse(oracle_context(), &internal, key.data()) != 1) return false;
+  return secp256k1_xonly_pubkey_tweak_add_check(oracle_context(), output.data(), output[32], &internal, tweak.data()) == 1;
+}
+
 bool schnorr_oracle(Span key, Span msg, Span sig) {
   if (key.size() != 32 || sig.size() != 64) return false;
   secp256k1_xonly_pubkey xonly;
@@ -70,6 +79,8 @@ bool oracle_verify(Scheme scheme, Span key, Span msg, Span sig) {
       return ed25519_oracle(key, msg, sig);
     case Scheme::kEd25519:
       return zip215_reference_verify(key, msg, sig);
+    case Scheme::kTaprootCommitment:
+      return taproot_commitment_oracle(key, msg, sig);
   }
   return false;
 }
@@ -89,6 +100,10 @@ bool oracle_key_parses(Scheme scheme, Span key) {
     case Scheme::kEd25519Strict:
     case Scheme::kEd25519:
       return key.size() == crypto_sign_PUBLICKEYBYTES;
+    case Scheme::kTaprootCommitment: {
+      secp256k1_xonly_pubkey xonly;
+      return key.size() == 32 && secp256k1_xonly_pubkey_parse(oracle_context(), &xonly, key.data()) == 1;
+    }
   }
   return false;
 }

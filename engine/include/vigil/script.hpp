@@ -216,6 +216,11 @@ class TransactionChecker {
   // CHECKLOCKTIMEVERIFY / CHECKSEQUENCEVERIFY against the transaction.
   bool check_lock_time(int64_t lock_time) const;
   bool check_sequence(int64_t sequence) const;
+  // BIP341's commitment of output key `program` (Q, with parity `parity`)
+  // to internal key `internal` (P) and `tweak` (t): Q == P + tG. Asked of
+  // the oracle as a Scheme::kTaprootCommitment check, so that the block path
+  // batches this elliptic-curve work with the signatures.
+  bool check_taproot_commitment(ByteView internal, const Hash256& tweak, ByteView program, uint8_t parity);
   // CHECKMULTISIG's hint: signature `sig` may be tried against `pubkey` later.
   void prefetch_ecdsa(ByteView sig, ByteView pubkey, ByteView script_code, SigVersion version, uint32_t flags);
 
@@ -230,6 +235,17 @@ class TransactionChecker {
   uint32_t input_;
   int64_t amount_;
   SignatureOracle& oracle_;
+  // The last ECDSA signature hash, by what it covers: CHECKMULTISIG asks
+  // for the same one for each key it tries a signature against (and each
+  // key it prefetches). Script codes up to 520 bytes are remembered.
+  struct DigestMemo {
+    bool set = false;
+    SigVersion version = SigVersion::kBase;
+    int32_t hash_type = 0;
+    size_t code_size = 0;
+    uint8_t code[520];
+    Hash256 digest;
+  } memo_;
 };
 
 using Stack = std::vector<Bytes>;

@@ -73,7 +73,7 @@ struct InputSpend {
   // a second execution (prefetched, so that one batch usually decides).
   uint32_t first_check = 0;
   uint32_t check_count = 0;
-  uint32_t signatures = 0;      // checks the execution asked for
+  uint32_t signatures = 0;      // signature checks the execution asked for (taproot commitments apart)
 };
 
 // The block's script flags (vigil/script.hpp; ChainParams::script_flags_at
@@ -88,7 +88,8 @@ struct BlockSpends {
   std::vector<InputSpend> inputs;  // every input of every non-coinbase transaction, in order
   std::vector<Check> checks;       // the batch; views into `arena`
   std::vector<uint8_t> asked;      // per check: 1 if an execution relied on it, 0 if only prefetched
-  uint64_t signatures = 0;         // checks asked for by the executions
+  uint64_t signatures = 0;         // signature checks asked for by the executions
+  uint64_t commitments = 0;        // BIP341 commitment checks asked for (Scheme::kTaprootCommitment)
   uint64_t not_verified = 0;       // inputs whose spent output is unknown
   std::array<uint64_t, kSpendFormCount> inputs_by_form{};  // every input, by form (kUnknown: not verified)
   // GetTransactionSigOpCost summed over the block's transactions (the

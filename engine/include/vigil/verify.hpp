@@ -45,11 +45,21 @@ enum class Scheme : uint8_t {
   kSchnorr = 3,
   kEd25519Strict = 4,
   kEd25519 = 5,
+  // Not a signature: BIP341's commitment of a taproot output key to its
+  // script tree, Q == P + tG with Q's parity (libsecp256k1's
+  // secp256k1_xonly_pubkey_tweak_add_check). public_key: the internal key P
+  // (32-byte x-only); message: the tweak t (32 bytes, TapTweak(P || root));
+  // signature: Q's 32 x-only bytes then its parity byte (0 or 1). An elliptic
+  // curve operation as costly as a signature, so the script interpreter
+  // defers it into the block's batch with the signatures.
+  kTaprootCommitment = 6,
 };
+// The signature schemes (kTaprootCommitment is not one).
 inline constexpr Scheme kAllSchemes[] = {Scheme::kEcdsa, Scheme::kEcdsaLowS, Scheme::kEcdsaBitcoin,
                                          Scheme::kSchnorr, Scheme::kEd25519Strict, Scheme::kEd25519};
 
-// "ecdsa", "ecdsa-lows", "ecdsa-bitcoin", "schnorr", "ed25519-strict", "ed25519".
+// "ecdsa", "ecdsa-lows", "ecdsa-bitcoin", "schnorr", "ed25519-strict",
+// "ed25519", "taproot-commitment".
 std::string_view scheme_name(Scheme scheme);
 std::optional<Scheme> scheme_from_name(std::string_view name);
 // True for the ecdsa schemes, whose message is a 32-byte digest.

@@ -5,6 +5,7 @@
 #include "vigil/spends.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 #include "script/opcodes.hpp"
@@ -59,25 +60,31 @@ Check own_check(const Check& c, std::unique_ptr<Bytes>* store) {
   return out;
 }
 
+bool same_bytes(ByteView a, ByteView b) { return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin()); }
+bool same_check(const Check& a, const Check& b) {
+  return a.scheme == b.scheme && same_bytes(a.public_key, b.public_key) && same_bytes(a.message, b.message) &&
+         same_bytes(a.signature, b.signature);
+}
+
 // Answers from the verdicts known so far; records every other check (and
-// prefetch hint) and answers "valid" for it.
+// prefetch hint) and answers "valid" for it. A check met twice is recorded
+// once: found by comparing the bytes while an input has few checks, through
+// a hash index of their keys beyond that (a tapscript may hold thousands).
 class RecordingOracle final : public SignatureOracle {
  public:
   explicit RecordingOracle(const std::unordered_map<std::string, bool>* known) : known_(known) {}
 
   bool verify(const Check& c) override {
-    std::string k = check_key(c);
     if (known_) {
-      if (const auto it = known_->find(k); it != known_->end()) return it->second;
+      if (const auto it = known_->find(check_key(c)); it != known_->end()) return it->second;
     }
-    record(c, std::move(k), true);
+    record(c, true);
     asked_unknown_ = true;
     return true;
   }
   void prefetch(const Check& c) override {
-    std::string k = check_key(c);
-    if (known_ && known_->count(k)) return;
-    record(c, std::move(k), false);
+    if (known_ && known_->count(check_key(c))) return;
+    record(c, false);
   }
 
   bool asked_unknown() const { return asked_unknown_; }
@@ -85,26 +92,39 @@ class RecordingOracle final : public SignatureOracle {
     Check check;
     std::unique_ptr<Bytes> bytes;
     bool asked;
-    std::string key;
   };
   std::vector<Recorded>& recorded() { return recorded_; }
 
  private:
-  void record(const Check& c, std::string k, bool asked) {
-    if (const auto it = index_.find(k); it != index_.end()) {
-      recorded_[it->second].asked |= asked;
+  static constexpr size_t kLinearScan = 16;
+
+  void record(const Check& c, bool asked) {
+    if (const std::optional<size_t> at = find(c)) {
+      recorded_[*at].asked |= asked;
       return;
     }
-    index_.emplace(k, recorded_.size());
     Recorded r;
     r.check = own_check(c, &r.bytes);
     r.asked = asked;
-    r.key = std::move(k);
     recorded_.push_back(std::move(r));
+    if (recorded_.size() > kLinearScan) {
+      if (index_.empty())
+        for (size_t i = 0; i + 1 < recorded_.size(); ++i) index_.emplace(check_key(recorded_[i].check), i);
+      index_.emplace(check_key(c), recorded_.size() - 1);
+    }
+  }
+  std::optional<size_t> find(const Check& c) const {
+    if (recorded_.size() <= kLinearScan) {
+      for (size_t i = 0; i < recorded_.size(); ++i)
+        if (same_check(recorded_[i].check, c)) return i;
+      return std::nullopt;
+    }
+    const auto it = index_.find(check_key(c));
+    return it == index_.end() ? std::nullopt : std::optional<size_t>(it->second);
   }
 
   const std::unordered_map<std::string, bool>* known_;
-  std::unordered_map<std::string, size_t> index_;
+  std::unordered_map<std::string, size_t> index_;  // once more than kLinearScan are recorded
   std::vector<Recorded> recorded_;
   bool asked_unknown_ = false;
 };
@@ -334,7 +354,11 @@ BlockSpends collect_block_spends(const std::vector<Transaction>& txs, const Prev
         out.checks.push_back(r.check);
         out.asked.push_back(r.asked ? 1 : 0);
         out.arena.push_back(std::move(r.bytes));
-        s.signatures += r.asked;
+        if (r.check.scheme == Scheme::kTaprootCommitment) {
+          out.commitments += r.asked;
+        } else {
+          s.signatures += r.asked;
+        }
       }
       s.check_count = static_cast<uint32_t>(out.checks.size()) - s.first_check;
       out.signatures += s.signatures;
@@ -396,8 +420,8 @@ Status judge_spends(const BlockSpends& spends, std::span<const uint8_t> verdicts
       }
       for (RecordingOracle::Recorded& rec : oracle.recorded()) {
         batch.push_back(rec.check);
+        batch_keys.push_back(check_key(rec.check));
         batch_bytes.push_back(std::move(rec.bytes));
-        batch_keys.push_back(std::move(rec.key));
         batch_owner.push_back(next.size());
       }
       next.push_back(std::move(r));

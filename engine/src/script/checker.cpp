@@ -3,6 +3,8 @@
 // verdicts of well-encoded signatures left to a SignatureOracle.
 #include "vigil/script.hpp"
 
+#include <algorithm>
+
 namespace vigil::script {
 
 TxContext::TxContext(const Transaction& tx, std::vector<SpentOutput> spent) : tx_(&tx), spent_(std::move(spent)) {}
@@ -40,10 +42,23 @@ bool TransactionChecker::ecdsa_check(ByteView sig, ByteView pubkey, ByteView scr
   (void)flags;
   if (!pubkey_length_valid(pubkey) || sig.empty()) return false;
   const int32_t hash_type = sig.back();
-  if (version == SigVersion::kWitnessV0) {
-    *digest = segwit_v0_sighash(ctx_.tx(), input_, script_code, amount_, hash_type, ctx_.segwit_v0_hashes());
+  if (memo_.set && memo_.version == version && memo_.hash_type == hash_type && memo_.code_size == script_code.size() &&
+      std::equal(script_code.begin(), script_code.end(), memo_.code)) {
+    *digest = memo_.digest;
   } else {
-    *digest = legacy_sighash(ctx_.tx(), input_, script_code, hash_type);
+    if (version == SigVersion::kWitnessV0) {
+      *digest = segwit_v0_sighash(ctx_.tx(), input_, script_code, amount_, hash_type, ctx_.segwit_v0_hashes());
+    } else {
+      *digest = legacy_sighash(ctx_.tx(), input_, script_code, hash_type);
+    }
+    memo_.set = script_code.size() <= sizeof memo_.code;
+    if (memo_.set) {
+      memo_.version = version;
+      memo_.hash_type = hash_type;
+      memo_.code_size = script_code.size();
+      std::copy(script_code.begin(), script_code.end(), memo_.code);
+      memo_.digest = *digest;
+    }
   }
   // Core's CPubKey::Verify: lax DER, S normalized (any strictness was
   // enforced on the encoding before this point).
@@ -102,6 +117,15 @@ bool TransactionChecker::check_schnorr(ByteView sig, ByteView pubkey32, SigVersi
     return false;
   }
   return true;
+}
+
+bool TransactionChecker::check_taproot_commitment(ByteView internal, const Hash256& tweak, ByteView program,
+                                                  uint8_t parity) {
+  uint8_t output[33];
+  std::copy(program.begin(), program.end(), output);  // a 32-byte program (the caller's rule)
+  output[32] = parity;
+  const Check check{Scheme::kTaprootCommitment, internal, ByteView(tweak.bytes.data(), 32), ByteView(output, 33), nullptr};
+  return oracle_.verify(check);
 }
 
 bool TransactionChecker::check_lock_time(int64_t lock_time) const {

@@ -1,13 +1,11 @@
 // VerifyScript: scriptSig, scriptPubKey, BIP16's redeem script, and the
 // witness programs of BIP141 (v0) and BIP341/BIP342 (taproot), as Bitcoin
 // Core's VerifyScript and VerifyWitnessProgram.
-#include <secp256k1_extrakeys.h>
 
 #include <algorithm>
 
 #include "script/num.hpp"
 #include "script/opcodes.hpp"
-#include "verify/backends.hpp"
 #include "vigil/hash.hpp"
 #include "vigil/script.hpp"
 
@@ -52,8 +50,9 @@ Hash256 tapleaf_hash(uint8_t leaf_version, ByteView script) {
 }
 
 // BIP341: the Merkle root from the leaf and the control block's path, and
-// the output key Q = P + H_TapTweak(P || root) G with the control's parity.
-bool verify_taproot_commitment(ByteView control, ByteView program, const Hash256& leaf) {
+// the output key Q = P + H_TapTweak(P || root) G with the control's parity
+// (that last, elliptic-curve step is a check the checker's oracle decides).
+bool verify_taproot_commitment(ByteView control, ByteView program, const Hash256& leaf, TransactionChecker& checker) {
   Hash256 k = leaf;
   for (size_t i = kControlBaseSize; i < control.size(); i += kControlNodeSize) {
     const ByteView node = control.subspan(i, kControlNodeSize);
@@ -69,13 +68,10 @@ bool verify_taproot_commitment(ByteView control, ByteView program, const Hash256
     k = tagged_hash("TapBranch", pair);
   }
   const ByteView internal = control.subspan(1, 32);
-  secp256k1_xonly_pubkey p;
-  if (!secp256k1_xonly_pubkey_parse(cpu::secp_context(), &p, internal.data())) return false;
   Bytes tweak_data(internal.begin(), internal.end());
   tweak_data.insert(tweak_data.end(), k.bytes.begin(), k.bytes.end());
   const Hash256 tweak = tagged_hash("TapTweak", tweak_data);
-  return secp256k1_xonly_pubkey_tweak_add_check(cpu::secp_context(), program.data(), control[0] & 1, &p,
-                                                tweak.bytes.data()) == 1;
+  return checker.check_taproot_commitment(internal, tweak, program, control[0] & 1);
 }
 
 // ExecuteWitnessScript: the witness items as the initial stack, then the
@@ -151,7 +147,7 @@ bool verify_witness_program(std::span<const ByteView> witness, int version, Byte
       return fail(error, Error::kTaprootWrongControlSize);
     const uint8_t leaf_version = control[0] & kLeafMask;
     exec.tapleaf_hash = tapleaf_hash(leaf_version, script);
-    if (!verify_taproot_commitment(control, program, exec.tapleaf_hash)) return fail(error, Error::kWitnessProgramMismatch);
+    if (!verify_taproot_commitment(control, program, exec.tapleaf_hash, checker)) return fail(error, Error::kWitnessProgramMismatch);
     if (leaf_version == kTapleafTapscript) {
       exec.validation_weight_init = true;
       exec.validation_weight_left = witness_serialized_size(witness) + kValidationWeightOffset;

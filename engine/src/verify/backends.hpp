@@ -29,6 +29,10 @@ bool parse_xonly_key(ByteView encoded, secp256k1_xonly_pubkey* out);
 bool ecdsa_verify(Scheme rules, const secp256k1_pubkey& key, const uint8_t* digest32, ByteView der_signature);
 // BIP340. `signature` of any length (not 64 is invalid).
 bool schnorr_verify(const secp256k1_xonly_pubkey& key, ByteView message, ByteView signature);
+// BIP341's commitment: `output` is Q's 32 x-only bytes and its parity byte
+// (any other length, or a parity byte other than 0 or 1, is invalid);
+// true when Q == internal + tweak32 * G. `tweak32` is 32 bytes.
+bool taproot_commitment_verify(const secp256k1_xonly_pubkey& internal, const uint8_t* tweak32, ByteView output);
 
 // Bitcoin Core's lax DER parser (the semantics of its ecdsa_signature_parse_der_lax):
 // accepts negative integers, excess padding, overlong length descriptors and

@@ -18,6 +18,7 @@ constexpr SchemeEntry kSchemes[] = {
     {Scheme::kSchnorr, "schnorr", ParsedPublicKey::Family::kSecp256k1XOnly},
     {Scheme::kEd25519Strict, "ed25519-strict", ParsedPublicKey::Family::kEd25519},
     {Scheme::kEd25519, "ed25519", ParsedPublicKey::Family::kEd25519},
+    {Scheme::kTaprootCommitment, "taproot-commitment", ParsedPublicKey::Family::kSecp256k1XOnly},
 };
 
 const SchemeEntry* entry_of(Scheme scheme) {
@@ -101,6 +102,10 @@ bool verify_check(const Check& check) {
       return cpu::ed25519_strict_verify(key->data, check.message, check.signature);
     case Scheme::kEd25519:
       return cpu::ed25519_zip215_verify(key->data, check.message, check.signature);
+    case Scheme::kTaprootCommitment:
+      if (check.message.size() != 32) return false;
+      return cpu::taproot_commitment_verify(*reinterpret_cast<const secp256k1_xonly_pubkey*>(key->data),
+                                            check.message.data(), check.signature);
   }
   return false;
 }

@@ -45,4 +45,9 @@ bool schnorr_verify(const secp256k1_xonly_pubkey& key, ByteView message, ByteVie
   return secp256k1_schnorrsig_verify(secp_context(), signature.data(), message.data(), message.size(), &key) == 1;
 }
 
+bool taproot_commitment_verify(const secp256k1_xonly_pubkey& internal, const uint8_t* tweak32, ByteView output) {
+  if (output.size() != 33 || output[32] > 1) return false;
+  return secp256k1_xonly_pubkey_tweak_add_check(secp_context(), output.data(), output[32], &internal, tweak32) == 1;
+}
+
 }  // namespace vigil::cpu
