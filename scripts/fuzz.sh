@@ -13,14 +13,14 @@ flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefin
 CC=clang CXX=clang++ cmake -S "$VIGIL_ROOT" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DVIGIL_CUDA=OFF -DVIGIL_BUILD_TESTS=OFF -DVIGIL_BUILD_BENCH=OFF -DVIGIL_BUILD_TOOLS=ON -DVIGIL_BUILD_FUZZ=ON \
   -DBUILD_SHARED_LIBS=OFF -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" >/dev/null
-cmake --build "$build" -j "$VIGIL_JOBS" --target fuzz_block fuzz_transaction fuzz_signature fuzz_inputs fuzz_consensus
+cmake --build "$build" -j "$VIGIL_JOBS" --target fuzz_block fuzz_transaction fuzz_signature fuzz_inputs fuzz_consensus fuzz_script fuzz_deferred
 
 # Seed corpora from the real data: every block of the bundled files, their
 # transactions, and the command inputs of the tests.
 corpus=$build/corpus
 mkdir -p "$build/artifacts"
 if [[ ! -d $corpus/consensus ]]; then
-  mkdir -p "$corpus"/{block,transaction,signature,inputs,consensus}
+  mkdir -p "$corpus"/{block,transaction,signature,inputs,consensus,script,deferred}
   python3 - "$VIGIL_ROOT/tests/data" "$corpus" <<'PY'
 import os, struct, sys
 data, out = sys.argv[1], sys.argv[2]
@@ -63,9 +63,21 @@ for i, b in enumerate(blocks(os.path.join(data, 'rust-bitcoinkernel/block_data.t
 open(f'{out}/inputs/prevouts', 'w').write('# spent\n' + 'ab' * 32 + ':0 5000 0014' + '11' * 20 + '\n')
 PY
 fi
+# The script targets read structured fuzz bytes (tests/fuzz/fuzz_spends.hpp):
+# a fixed set of random seeds gives them every output form from the start.
+if [[ ! -d $corpus/deferred ]]; then
+  mkdir -p "$corpus"/{script,deferred}
+  python3 - "$corpus" <<'PY'
+import random, sys
+rng = random.Random(18)
+for t in ('script', 'deferred'):
+    for i in range(64):
+        open(f'{sys.argv[1]}/{t}/seed{i}', 'wb').write(bytes(rng.randrange(256) for _ in range(rng.randrange(16, 600))))
+PY
+fi
 
 status=0
-for t in block transaction signature inputs consensus; do
+for t in block transaction signature inputs consensus script deferred; do
   echo "== fuzz_$t for ${seconds}s"
   if ! "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$build/artifacts/fuzz_$t-" \
       -rss_limit_mb=4096 "$corpus/$t" 2>"$build/fuzz_$t.log"; then

@@ -10,7 +10,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vigil;
   if (size < 34) return 0;
-  const Scheme scheme = kAllSchemes[data[0] % std::size(kAllSchemes)];
+  // Every signature scheme, and BIP341's commitment check (one value in 7).
+  const Scheme scheme = data[0] % 7 == 6 ? Scheme::kTaprootCommitment : kAllSchemes[data[0] % std::size(kAllSchemes)];
   const size_t key_len = data[1] % 70;
   data += 2, size -= 2;
   const ByteView msg(data, 32);
