@@ -20,7 +20,7 @@ cmake --build "$build" -j "$VIGIL_JOBS" --target fuzz_block fuzz_transaction fuz
 corpus=$build/corpus
 mkdir -p "$build/artifacts"
 if [[ ! -d $corpus/consensus ]]; then
-  mkdir -p "$corpus"/{block,transaction,signature,inputs,consensus,script,deferred}
+  mkdir -p "$corpus"/{block,transaction,signature,inputs,consensus}
   python3 - "$VIGIL_ROOT/tests/data" "$corpus" <<'PY'
 import os, struct, sys
 data, out = sys.argv[1], sys.argv[2]
