@@ -101,7 +101,7 @@ void add_script_rows(const std::vector<Bytes>& blocks, double min_seconds, doubl
     r.items_per_second = static_cast<double>(r.items) / r.seconds;
     const double per_input_us = 1e6 * r.seconds / static_cast<double>(r.items);
     char note[160];
-    std::snprintf(note, sizeof note, "%.2f us per input, %.1f checks recorded per input (none verified); one core",
+    std::snprintf(note, sizeof note, "%.2f us per input, %.1f checks recorded per input (none verified; a taproot script path's commitment is one); one core",
                   per_input_us, static_cast<double>(checks) / static_cast<double>(r.items));
     r.note = note;
     one_pass += r.seconds * static_cast<double>(spends.size()) / static_cast<double>(r.items);
@@ -111,7 +111,7 @@ void add_script_rows(const std::vector<Bytes>& blocks, double min_seconds, doubl
   char line[240];
   if (replay_seconds > 0) {
     std::snprintf(line, sizeof line,
-                  "script execution alone (signature checks recorded, not verified; one core): %.3f s for the chain's "
+                  "script execution alone (signature and taproot commitment checks recorded, not verified; one core): %.3f s for the chain's "
                   "%llu inputs, %.1f%% of the CPU replay's %.2f s wall time",
                   one_pass, static_cast<unsigned long long>(all_inputs), 100 * one_pass / replay_seconds, replay_seconds);
   } else {
