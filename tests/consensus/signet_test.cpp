@@ -259,19 +259,20 @@ TEST(SignetReal, RemovedOrMovedSolutionRejects) {
   OwnedBlock removed = base;
   removed.txs[0].outputs[at].script = bare;
   fix_merkle_root(removed);
-  expect_rejected(run_module(removed, params), "no signet solution");
+  // No solution is an empty one (Core): the multisig challenge finds an empty stack.
+  expect_rejected(run_module(removed, params), "INVALID_STACK_OPERATION");
 
   OwnedBlock moved = removed;  // into an OP_RETURN output of its own
   Bytes op_return = {0x6a};
   op_return.insert(op_return.end(), solution_push.begin(), solution_push.end());
   moved.txs[0].outputs.push_back({0, op_return});
   fix_merkle_root(moved);
-  expect_rejected(run_module(moved, params), "no signet solution");
+  expect_rejected(run_module(moved, params), "INVALID_STACK_OPERATION");
 
   OwnedBlock shadowed = base;  // a later commitment output without it wins
   shadowed.txs[0].outputs.push_back({0, bare});
   fix_merkle_root(shadowed);
-  expect_rejected(run_module(shadowed, params), "no signet solution");
+  expect_rejected(run_module(shadowed, params), "INVALID_STACK_OPERATION");
 
   OwnedBlock earlier = base;  // ahead of the commitment: no commitment left
   Bytes front = {0x6a};
@@ -303,12 +304,17 @@ TEST(SignetReal, OpTrueChallenge) {
   EXPECT_TRUE(run_module(b, op_true).valid);
   ASSERT_TRUE(attach_signet_solution(b, SignetSolution{{0x51, 0x01, 0x07}, {}}));
   EXPECT_TRUE(run_module(b, op_true).valid);
+  // The solution runs in the interpreter under BIP325's flags, as in Core's
+  // CheckSignetBlockSolution: no SIGPUSHONLY, so any scriptSig that leaves
+  // the stack true will do.
+  ASSERT_TRUE(attach_signet_solution(b, SignetSolution{{0x51, 0x76}, {}}));  // OP_1 OP_DUP
+  EXPECT_TRUE(run_module(b, op_true).valid);
   ASSERT_TRUE(attach_signet_solution(b, SignetSolution{{}, {{0x01}}}));
-  expect_rejected(run_module(b, op_true), "witness");
-  ASSERT_TRUE(attach_signet_solution(b, SignetSolution{{0x76}, {}}));  // OP_DUP
-  expect_rejected(run_module(b, op_true), "not push-only");
-  ASSERT_TRUE(attach_signet_solution(b, SignetSolution{{0x02, 0x01}, {}}));
-  expect_rejected(run_module(b, op_true), "malformed");
+  expect_rejected(run_module(b, op_true), "WITNESS_UNEXPECTED");
+  ASSERT_TRUE(attach_signet_solution(b, SignetSolution{{0x76}, {}}));  // OP_DUP on an empty stack
+  expect_rejected(run_module(b, op_true), "INVALID_STACK_OPERATION");
+  ASSERT_TRUE(attach_signet_solution(b, SignetSolution{{0x02, 0x01}, {}}));  // a push past the end
+  expect_rejected(run_module(b, op_true), "BAD_OPCODE");
 }
 
 // ---- blocks signed here -------------------------------------------------------
@@ -468,13 +474,19 @@ TEST(SignetSigned, NoCommitmentNoPlaceForASolution) {
 TEST(SignetSigned, AnyChallengeScriptIsInterpreted) {
   OwnedBlock b = unsigned_block();
   ASSERT_TRUE(attach_signet_solution(b, SignetSolution{{}, {Bytes(64, 1)}}));
-  // A witness v1+ program carries no rule under BIP325's flags (no TAPROOT),
-  // and an empty challenge no rule at all: the module refuses both.
+  // As in Core: a witness v1+ program carries no rule under BIP325's flags
+  // (no TAPROOT), so any solution passes, none included; an empty challenge
+  // leaves an empty stack.
   Bytes p2tr(34, 0x02);
   p2tr[0] = 0x51;
   p2tr[1] = 0x20;
-  for (const Bytes& challenge : {p2tr, Bytes{}})
-    expect_rejected(run_module(b, signet_params(challenge)), "challenge of a form Vigil cannot verify");
+  EXPECT_TRUE(run_module(b, signet_params(p2tr)).valid);
+  OwnedBlock none = b;
+  none.txs[0].outputs[commitment_of(none)].script.resize(38);  // no solution at all
+  fix_merkle_root(none);
+  EXPECT_TRUE(run_module(none, signet_params(p2tr)).valid);
+  expect_rejected(run_module(none, signet_params(Bytes{0x52, 0x87})), "INVALID_STACK_OPERATION");
+  expect_rejected(run_module(b, signet_params(Bytes{})), "EVAL_FALSE");
   // Any other script runs in the interpreter, with Core's error.
   expect_rejected(run_module(b, signet_params(Bytes{0x52, 0x87})), "INVALID_STACK_OPERATION");
   expect_rejected(run_module(b, signet_params(Bytes{0x00, 0x03, 1, 2, 3})), "WITNESS_PROGRAM_WRONG_LENGTH");

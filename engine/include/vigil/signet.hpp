@@ -76,7 +76,7 @@ SignetTxs make_signet_txs(ByteView block_data, ByteView challenge, const SignetS
 
 // What a block's coinbase says about its solution.
 struct SignetBlock {
-  bool has_solution = false;  // false: an empty solution (only OP_TRUE accepts it)
+  bool has_solution = false;  // false: an empty solution (Core runs the challenge on it)
   SignetSolution solution;
   Hash256 signet_merkle_root;
   SignetTxs txs;

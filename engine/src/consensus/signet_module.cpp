@@ -1,8 +1,10 @@
 // The signet module (BIP325): proof of work as Bitcoin's, plus a solution to
-// the chain's challenge in every block but the genesis. The solution's
-// signatures are declared as checks, so they are verified in the block's
-// batch; the challenge must be of a form vigil/spends.hpp can turn into
-// checks (or OP_TRUE), anything else is never valid.
+// the chain's challenge in every block but the genesis. As Bitcoin Core's
+// CheckSignetBlockSolution, the solution (empty when the block carries none)
+// spends the challenge in the virtual to_sign transaction and runs through
+// the script interpreter under BIP325's flags, whatever the challenge: its
+// signature checks are declared as the block's checks, verified in the
+// block's batch, and decide the spend in judge().
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -18,8 +20,6 @@ namespace vigil {
 namespace {
 
 constexpr uint64_t kMaxSerializedSize = 0x02000000;  // Bitcoin Core's MAX_SIZE
-constexpr size_t kMaxScriptSize = 10'000;            // MAX_SCRIPT_SIZE
-constexpr char kCannotVerify[] = "challenge of a form Vigil cannot verify";
 
 // Reads Bitcoin serialization, every read bounds-checked.
 class Reader {
@@ -66,49 +66,10 @@ bool starts_with_header(ByteView push) {
   return push.size() > kSignetHeader.size() && std::equal(kSignetHeader.begin(), kSignetHeader.end(), push.begin());
 }
 
-// Core's witness program test: a version opcode, then one direct push of 2..40 bytes.
-int witness_version(ByteView s) {
-  if (s.size() < 4 || s.size() > 42 || s[1] != s.size() - 2) return -1;
-  return bitcoin::small_int(s[0]);
-}
-
-// Script limits the interpreter would enforce on the solution before any
-// signature: MAX_SCRIPT_SIZE, pushes of at most 520 bytes (the last witness
-// item of a script spend is the script itself: up to MAX_SCRIPT_SIZE).
-// The first broken limit, or nullopt.
-std::optional<std::string> over_limits(const SignetSolution& sol) {
-  if (sol.script_sig.size() > kMaxScriptSize) return "scriptSig over 10,000 bytes";
-  bitcoin::ScriptCursor c(view(sol.script_sig));
-  bitcoin::ScriptOp op;
-  while (c.next(&op))
-    if (op.push.size() > bitcoin::kMaxScriptElementSize) return "a scriptSig push over 520 bytes";
-  for (size_t i = 0; i < sol.witness.size(); ++i) {
-    const size_t limit = i + 1 == sol.witness.size() ? kMaxScriptSize : bitcoin::kMaxScriptElementSize;
-    if (sol.witness[i].size() > limit) return "witness item " + std::to_string(i) + " too large";
-  }
-  return std::nullopt;
-}
-
-// OP_TRUE: any scriptSig that runs without error, and no witness. Without a
-// script interpreter, "runs" is: data pushes and small numbers only.
-Validity judge_op_true(const SignetSolution& sol) {
-  if (!sol.witness.empty()) return Validity::Invalid(kBadSignetBlksig, "OP_TRUE challenge: a witness is not allowed");
-  bitcoin::ScriptCursor c(view(sol.script_sig));
-  bitcoin::ScriptOp op;
-  while (c.next(&op)) {
-    const bool number = op.opcode == bitcoin::OP_1NEGATE || (op.opcode >= bitcoin::OP_1 && op.opcode <= bitcoin::OP_16);
-    if (op.opcode > bitcoin::OP_PUSHDATA4 && !number)
-      return Validity::Invalid(kBadSignetBlksig, "OP_TRUE challenge: a scriptSig that is not push-only (" +
-                                                     std::string(kCannotVerify) + ")");
-  }
-  if (c.malformed()) return Validity::Invalid(kBadSignetBlksig, "OP_TRUE challenge: a malformed push in the scriptSig");
-  return Validity::Valid();
-}
-
 // The solution's signature work, and what its checks point into.
 class SignetWork final : public ModuleWork {
  public:
-  bool trivial = true;  // nothing to judge: genesis, OP_TRUE
+  bool trivial = true;  // nothing to judge: the genesis
   Prevout challenge;    // the spent output: amount 0, the challenge
   Bytes to_sign_bytes;
   std::vector<Transaction> txs;  // an empty stand-in for the coinbase, then to_sign
@@ -180,15 +141,6 @@ class SignetModule final : public ConsensusModule {
     if (ctx.merkle_roots.size() == 1) root = ctx.merkle_roots[0].root;
     Validity v = signet_block(block.parsed->header, own((*block.txs)[0]), block.hashes->txids, view(challenge), &sb, root);
     if (!v.valid) return v;
-    if (challenge == Bytes{bitcoin::OP_1}) return judge_op_true(sb.solution);
-    // BIP325 verifies without the taproot rules, so there a witness v1+
-    // program is anyone-can-spend: no form a signature could decide.
-    if (witness_version(view(challenge)) > 0 || challenge.empty())
-      return Validity::Invalid(kBadSignetBlksig, kCannotVerify);
-    if (!sb.has_solution) return Validity::Invalid(kBadSignetBlksig, "no signet solution in the witness commitment");
-    if (const auto why = over_limits(sb.solution))
-      return Validity::Invalid(kBadSignetBlksig, "signet solution: " + *why);
-
     w->challenge = Prevout{0, challenge};
     w->to_sign_bytes = serialize(sb.txs.to_sign);
     w->txs.resize(2);
@@ -201,7 +153,7 @@ class SignetModule final : public ConsensusModule {
     w->spends = collect_block_spends(w->txs, [spent](const OutPoint&) { return spent; }, rules);
     if (w->spends.inputs.size() != 1) return Validity::Invalid(kBadSignetBlksig, "to_sign has no input");
     const InputSpend& in = w->spends.inputs[0];
-    if (!in.verified) return Validity::Invalid(kBadSignetBlksig, std::string(kCannotVerify) + ": " + in.note);
+    if (!in.verified) return Validity::Invalid(kBadSignetBlksig, "the solution was not executed: " + in.note);
     w->checks = w->spends.checks;
     w->trivial = false;
     return Validity::Valid();
