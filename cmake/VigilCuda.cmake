@@ -19,6 +19,12 @@ if(NOT VIGIL_CUDA STREQUAL "OFF")
     set(CMAKE_CUDA_STANDARD_REQUIRED ON)
     find_package(CUDAToolkit REQUIRED)
     set(VIGIL_HAVE_CUDA ON)
+    # What ptxas says of every kernel (registers, stack, spills, shared
+    # memory), kept beside each object by a compiler launcher: the resource
+    # report and its budgets (scripts/kernel_resources.py, the test
+    # kernel_resource_budgets) read it from the build tree, no GPU needed.
+    add_compile_options($<$<COMPILE_LANGUAGE:CUDA>:-Xptxas=-v>)
+    set(CMAKE_CUDA_COMPILER_LAUNCHER ${CMAKE_CURRENT_LIST_DIR}/ptxas_log.sh ${CMAKE_CUDA_COMPILER_LAUNCHER})
     message(STATUS "vigil: CUDA ${CMAKE_CUDA_COMPILER_VERSION}, architectures ${CMAKE_CUDA_ARCHITECTURES}")
   elseif(VIGIL_CUDA STREQUAL "ON")
     message(FATAL_ERROR "VIGIL_CUDA=ON but no CUDA compiler was found (set CUDACXX or put nvcc on PATH)")

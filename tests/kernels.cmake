@@ -43,3 +43,12 @@ if(VIGIL_LONG_TESTS)
   set_tests_properties(vigil_long_ed25519_kernel_host PROPERTIES
     ENVIRONMENT VIGIL_DIFF_N=${VIGIL_LONG_COUNT} LABELS long TIMEOUT 14400 RUN_SERIAL TRUE)
 endif()
+
+# The kernels' resource budgets (kernels/resource_budgets.json), from what
+# ptxas said of this build's kernels: registers, stack, spills. No GPU needed;
+# a build without nvcc reports the test as skipped (exit 77).
+find_package(Python3 COMPONENTS Interpreter REQUIRED)
+add_test(NAME kernel_resource_budgets
+  COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/kernel_resources.py --build ${PROJECT_BINARY_DIR}
+          --budgets ${PROJECT_SOURCE_DIR}/kernels/resource_budgets.json --check)
+set_tests_properties(kernel_resource_budgets PROPERTIES LABELS "unit;kernels" SKIP_RETURN_CODE 77 TIMEOUT 60)
