@@ -21,7 +21,9 @@ Fe51 from_kernel_fe(const ed25519::Fe& a) {
 // each scalar's NAF.
 struct Workspace {
   std::vector<Cached> tables;  // kTableP per point
-  std::vector<int8_t> nafs;    // kNafDigits per point
+  // Digit i of point j's NAF at [i * n + j]: the chain reads one position of
+  // every scalar at a time, so that row is contiguous.
+  std::vector<int8_t> nafs;
 };
 
 // pre[i] = (2i + 1) p for i < kTableP.
@@ -101,8 +103,9 @@ Point straus_var(std::span<const Point> points, std::span<const Scalar32> scalar
   for (int i = kNafDigits - 1; i > top; --i)
     if (naf_b[i]) top = i;
   for (size_t j = 0; j < n; ++j) {
-    int8_t* naf = &ws.nafs[j * kNafDigits];
+    int8_t naf[kNafDigits];
     naf_var(naf, scalars[j], kWindowP);
+    for (int i = 0; i < kNafDigits; ++i) ws.nafs[i * n + j] = naf[i];
     for (int i = kNafDigits - 1; i > top; --i)
       if (naf[i]) top = i;
     odd_multiples(&ws.tables[j * kTableP], points[j]);
@@ -113,8 +116,9 @@ Point straus_var(std::span<const Point> points, std::span<const Scalar32> scalar
   ProjPoint r = to_proj(identity());
   for (int i = top;; --i) {
     Completed t = dbl(r);
+    const int8_t* row = &ws.nafs[static_cast<size_t>(i) * n];
     for (size_t j = 0; j < n; ++j) {
-      const int d = ws.nafs[j * kNafDigits + i];
+      const int d = row[j];
       if (d > 0) t = add(to_point(t), ws.tables[j * kTableP + d / 2]);
       if (d < 0) t = sub(to_point(t), ws.tables[j * kTableP + (-d) / 2]);
     }
