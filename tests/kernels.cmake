@@ -28,8 +28,11 @@ endif()
 # multiplication, both rule sets), compiled for the host, against OpenSSL's
 # BIGNUM and SHA-512 and libsodium; and both rule sets through the GPU path's
 # preparation against the differential oracle (libsodium, the ZIP-215 reference).
+# Also the CPU's radix-2^51 field, group and multi-scalar multiplication
+# (engine/src/verify/ed25519_fe51, ge51, msm) against BIGNUM and the kernels' math.
 vigil_add_test(vigil_ed25519_host_tests
   SOURCES kernels/ed25519_math_test.cpp kernels/ed25519_scheme_test.cpp kernels/kernel_diff.cpp
+          kernels/ed25519_fe51_test.cpp
   LABELS unit differential TIMEOUT 1800)
 target_link_libraries(vigil_ed25519_host_tests PRIVATE vigil_emulation vigil_diffsupport vigil_bignum_ref OpenSSL::Crypto
                                                        PkgConfig::SODIUM)

@@ -9,6 +9,7 @@ vigil_add_test(vigil_vector_tests
     vectors/bip340_test.cpp
     vectors/ed25519_test.cpp
     vectors/ed25519_zip215_test.cpp
+    vectors/ed25519_batch_test.cpp
     vectors/der_bip66_test.cpp
     vectors/sighash_test.cpp
   LABELS vectors)

@@ -1,7 +1,8 @@
 // The field of edwards25519: integers mod p = 2^255 - 19, as per-thread math
-// shared by the GPU kernels and the host (VIGIL_HD). The host build is the
-// CPU implementation of the `ed25519` (ZIP-215) rule set and is unit-tested
-// against OpenSSL's BIGNUM arithmetic.
+// shared by the GPU kernels and the host (VIGIL_HD). Its host build is
+// unit-tested against OpenSSL's BIGNUM arithmetic and is the oracle the CPU's
+// own radix-2^51 ZIP-215 path (engine/src/verify/ed25519_fe51.hpp) is tested
+// against.
 //
 // Representation: eight little-endian 32-bit limbs (n[0] least significant),
 // as in the secp256k1 field: the GPU multiplies 32x32 -> 64 natively.

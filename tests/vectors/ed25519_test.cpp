@@ -19,6 +19,7 @@
 
 #include "ed25519_prepare.hpp"
 #include "vectors/vector_files.hpp"
+#include "verify/ed25519_zip215.hpp"
 #include "vigil/verify.hpp"
 
 namespace vigil::test::vectors {
@@ -294,15 +295,21 @@ TEST(Ed25519Vectors, CorruptedCopiesAgreeWithLibsodium) {
   }
 }
 
+// Every case of the four files and a corrupted copy of each valid one.
+std::vector<EdCase> all_and_corrupted(uint64_t seed) {
+  std::vector<EdCase> all = load_all();
+  std::vector<EdCase> bad = corrupted_copies(all, seed);
+  all.insert(all.end(), bad.begin(), bad.end());
+  return all;
+}
+
 // Every case of the four files and every corrupted copy in one CpuVerifier
 // batch: the verdicts equal the single-check ones.
 TEST(Ed25519Vectors, OneCpuVerifierBatch) {
   init_sodium();
   uint64_t seed = test_seed();
   SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
-  std::vector<EdCase> all = load_all();
-  std::vector<EdCase> bad = corrupted_copies(all, seed);
-  all.insert(all.end(), bad.begin(), bad.end());
+  std::vector<EdCase> all = all_and_corrupted(seed);
   std::vector<Check> checks;
   for (const EdCase& c : all) checks.push_back(check_of(c));
   CpuVerifier verifier(CpuVerifierOptions{3});
@@ -316,6 +323,37 @@ TEST(Ed25519Vectors, OneCpuVerifierBatch) {
   }
   EXPECT_GT(ones, 0u);
   EXPECT_LT(ones, checks.size());
+}
+
+// The same cases and corrupted copies under ZIP-215, in batches of 1 to 200
+// through the batch equation (zip215_verify_batch_var) and through
+// CpuVerifier: every verdict equals the kernel path's single check.
+TEST(Ed25519Vectors, Zip215BatchesEqualSingleChecks) {
+  init_sodium();
+  uint64_t seed = test_seed();
+  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
+  std::vector<EdCase> all = all_and_corrupted(seed);
+  std::shuffle(all.begin(), all.end(), std::mt19937_64(seed));
+  std::vector<Check> checks;
+  std::vector<uint8_t> single;
+  for (const EdCase& c : all) {
+    checks.push_back(check_of(c, nullptr, Scheme::kEd25519));
+    single.push_back(verify_ed25519_on_host(checks.back()) ? 1 : 0);
+  }
+  std::mt19937_64 rng(seed);
+  for (size_t at = 0; at < checks.size();) {
+    const size_t len = std::min<size_t>(checks.size() - at, 1 + rng() % 200);
+    std::vector<cpu::Zip215Input> inputs;
+    for (size_t i = at; i < at + len; ++i) inputs.push_back(cpu::zip215_input_of(checks[i]));
+    std::vector<uint8_t> got(len, 0xEE);
+    cpu::zip215_verify_batch_var(inputs, got);
+    for (size_t i = 0; i < len; ++i) EXPECT_EQ(got[i], single[at + i]) << all[at + i].id << " in a batch of " << len;
+    at += len;
+  }
+  CpuVerifier verifier(CpuVerifierOptions{2});
+  std::vector<uint8_t> verdicts(checks.size(), 0xEE);
+  ASSERT_TRUE(verifier.verify(checks, verdicts).ok());
+  EXPECT_EQ(verdicts, single);
 }
 
 }  // namespace

@@ -17,9 +17,11 @@
 //   ed25519        ZIP-215 (Zcash, CometBFT): S < L; A and R may be
 //                  non-canonical (y >= p, x = 0 with the sign bit set) and of
 //                  small order; valid iff [8][S]B = [8]R + [8][k]A. No Debian
-//                  library implements it: its CPU path is the host build of
-//                  the GPU kernel's code (kernels/ed25519), tested against an
-//                  independent reference and the published ZIP-215 vectors.
+//                  library implements it: its CPU path is vigil's own radix-2^51
+//                  code (engine/src/verify/ed25519_zip215.hpp; batches by a
+//                  random linear combination), tested against the GPU kernel's
+//                  code (kernels/ed25519), an independent reference and the
+//                  published ZIP-215 vectors.
 //
 // The ecdsa schemes take public keys as libsecp256k1's secp256k1_ec_pubkey_parse
 // does: compressed (33 bytes), uncompressed or hybrid (65 bytes).
@@ -104,7 +106,10 @@ struct CpuVerifierOptions {
 //
 // A batch is cut into chunks that the calling thread and the pool's workers
 // claim until none is left (Bitcoin Core's check queue, without a queue: the
-// batch is already in memory). Nothing is allocated per check or per batch.
+// batch is already in memory). The `ed25519` checks of a chunk are verified
+// together by the batch equation, with the single-check verdicts. Nothing is
+// allocated per check or per batch (the ed25519 batch's per-thread workspaces
+// grow once).
 // Calls from several threads are serialized.
 class CpuVerifier {
  public:

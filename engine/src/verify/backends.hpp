@@ -41,13 +41,11 @@ bool taproot_commitment_verify(const secp256k1_xonly_pubkey& internal, const uin
 // signature (0, 0), as in Bitcoin Core.
 bool parse_der_lax(ByteView input, secp256k1_ecdsa_signature* out);
 
-// --- Ed25519 (libsodium; ZIP-215 by the kernels' host code) ---------------
+// --- Ed25519 (libsodium; ZIP-215 in ed25519_zip215.hpp) -------------------
 
 // Calls sodium_init() once; safe from any thread.
 void ensure_sodium();
 // crypto_sign_verify_detached. `key32` is 32 bytes.
 bool ed25519_strict_verify(const uint8_t* key32, ByteView message, ByteView signature);
-// ZIP-215 through kernels/ed25519 on this thread. `key32` is 32 bytes.
-bool ed25519_zip215_verify(const uint8_t* key32, ByteView message, ByteView signature);
 
 }  // namespace vigil::cpu

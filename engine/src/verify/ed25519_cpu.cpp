@@ -2,8 +2,6 @@
 
 #include <cstdlib>
 
-#include "ed25519/b_table.hpp"
-#include "ed25519/schemes.hpp"
 #include "verify/backends.hpp"
 
 namespace vigil::cpu {
@@ -19,12 +17,6 @@ void ensure_sodium() {
 bool ed25519_strict_verify(const uint8_t* key32, ByteView message, ByteView signature) {
   if (signature.size() != crypto_sign_BYTES) return false;
   return crypto_sign_verify_detached(signature.data(), message.data(), message.size(), key32) == 0;
-}
-
-bool ed25519_zip215_verify(const uint8_t* key32, ByteView message, ByteView signature) {
-  if (signature.size() != 64) return false;
-  return ed25519::verify_zip215(key32, signature.data(), message.data(), message.size(),
-                                ed25519::host_b_table().data());
 }
 
 }  // namespace vigil::cpu

@@ -1,6 +1,7 @@
 #include <cstring>
 
 #include "verify/backends.hpp"
+#include "verify/ed25519_zip215.hpp"
 #include "vigil/verify.hpp"
 
 namespace vigil {
@@ -101,7 +102,7 @@ bool verify_check(const Check& check) {
       cpu::ensure_sodium();
       return cpu::ed25519_strict_verify(key->data, check.message, check.signature);
     case Scheme::kEd25519:
-      return cpu::ed25519_zip215_verify(key->data, check.message, check.signature);
+      return cpu::zip215_verify_var(key->data, check.message, check.signature);
     case Scheme::kTaprootCommitment:
       if (check.message.size() != 32) return false;
       return cpu::taproot_commitment_verify(*reinterpret_cast<const secp256k1_xonly_pubkey*>(key->data),
@@ -110,4 +111,19 @@ bool verify_check(const Check& check) {
   return false;
 }
 
+namespace cpu {
+
+Zip215Input zip215_input_of(const Check& check) {
+  Zip215Input in;
+  ParsedPublicKey scratch;
+  if (const ParsedPublicKey* key = key_for(check, ParsedPublicKey::Family::kEd25519, &scratch)) {
+    std::memcpy(in.key, key->data, 32);
+    in.key_ok = true;
+  }
+  in.message = check.message;
+  in.signature = check.signature;
+  return in;
+}
+
+}  // namespace cpu
 }  // namespace vigil
