@@ -35,8 +35,8 @@ static_assert(sizeof(SecpCheck) == 192, "SecpCheck is the host/device wire forma
 // The verdict of one check. `arena` holds Schnorr messages; `scratch` is
 // the space for the key's table of odd multiples (ecmult). Both schemes
 // meet at one ecmult call, so the GPU code holds one copy of it.
-VIGIL_HD inline bool verify_secp_check(const SecpCheck& c, const uint8_t* arena, const GTables& tables,
-                                       const OddTable& scratch) {
+VIGIL_HD VIGIL_FORCE_INLINE bool verify_secp_check(const SecpCheck& c, const uint8_t* arena, const GTables& tables,
+                                                   const OddTable& scratch) {
   Ge key;
   EcmultInput in;
   bool ok = false;
@@ -44,7 +44,7 @@ VIGIL_HD inline bool verify_secp_check(const SecpCheck& c, const uint8_t* arena,
     case CheckKind::kEcdsa:
     case CheckKind::kEcdsaLowS:
       ok = pubkey_parse(key, c.key, c.key_len) &&
-           ecdsa_prepare(in, c.sig, c.sig + 32, c.digest, c.kind == CheckKind::kEcdsaLowS);
+           ecdsa_prepare(in, c.sig, c.sig + 32, c.digest, c.kind == CheckKind::kEcdsaLowS, scratch);
       break;
     case CheckKind::kSchnorr: {
       sha::ContiguousReader msg{arena + c.msg_offset};  // not read when msg_len is 0

@@ -52,7 +52,7 @@ struct EcmultDigits {
 // d * G, d * 2^128 G from the global tables. One addition site in a rolled
 // loop, so that the GPU code holds a single inlined copy of gej_add_ge.
 VIGIL_HD VIGIL_FORCE_INLINE void add_digits(Gej& r, const EcmultDigits& d, const OddTable& t,
-                                                   const GTables& tables) {
+                                            const GTables& tables) {
 VIGIL_NO_UNROLL
   for (int which = 0; which < 4; ++which) {
     const int digit = which == 0 ? d.k1 : which == 1 ? d.k2 : which == 2 ? d.g1 : d.g2;
@@ -70,7 +70,7 @@ VIGIL_NO_UNROLL
 // r = na * a + ng * G for an affine point a (not infinity); `scratch` holds
 // the odd multiples of a (its contents on entry do not matter).
 VIGIL_HD VIGIL_FORCE_INLINE Gej ecmult(const Ge& a, const Scalar& na, const Scalar& ng, const GTables& tables,
-                           const OddTable& scratch) {
+                                       const OddTable& scratch) {
   const ScalarSplit split = scalar_split_lambda(na);
   Scalar lo = ng, hi{};
   for (int i = 0; i < 4; ++i) {

@@ -1,12 +1,11 @@
 // A thread's table of odd multiples of its public key A, and how it is built:
-// host/device per-thread math. The table lives wherever the caller puts it --
-// the GPU kernel gives each thread a column of a shared-memory array (the
-// words of neighbouring threads interleaved, so a warp's accesses hit 32
-// different banks); the host passes a local array with stride 1.
+// host/device per-thread math. The table lives in a ThreadColumn
+// (common/column.hpp): shared memory on the GPU, a local array on the host.
 #pragma once
 
 #include <cstdint>
 
+#include "common/column.hpp"
 #include "secp256k1/group.hpp"
 
 namespace vigil::secp {
@@ -21,30 +20,19 @@ struct GeStorage {
   Fe x, y;
 };
 
-// Entry i (0 <= i < kTableA) holds (2i+1) * A; word k of entry i is at
-// words[(kEntryWords * i + k) * stride].
-struct OddTable {
-  uint32_t* words;
-  uint32_t stride;
-};
+// Entry i (0 <= i < kTableA) holds (2i+1) * A: x in words [16i, 16i + 8),
+// y in [16i + 8, 16i + 16) of the thread's column.
+using OddTable = ThreadColumn;
 
 VIGIL_HD inline void odd_table_store(const OddTable& t, int i, const Fe& x, const Fe& y) {
-  uint32_t* w = t.words + static_cast<uint32_t>(kEntryWords * i) * t.stride;
-VIGIL_UNROLL
-  for (int k = 0; k < 8; ++k) {
-    w[k * t.stride] = x.n[k];
-    w[(8 + k) * t.stride] = y.n[k];
-  }
+  column_store<8>(t, kEntryWords * i, x.n);
+  column_store<8>(t, kEntryWords * i + 8, y.n);
 }
 
 VIGIL_HD inline GeStorage odd_table_load(const OddTable& t, int i) {
-  const uint32_t* w = t.words + static_cast<uint32_t>(kEntryWords * i) * t.stride;
   GeStorage e;
-VIGIL_UNROLL
-  for (int k = 0; k < 8; ++k) {
-    e.x.n[k] = w[k * t.stride];
-    e.y.n[k] = w[(8 + k) * t.stride];
-  }
+  column_load<8>(e.x.n, t, kEntryWords * i);
+  column_load<8>(e.y.n, t, kEntryWords * i + 8);
   return e;
 }
 

@@ -17,7 +17,7 @@ namespace vigil::secp {
 // An encoded public key: 33 bytes 02/03 || x, or 65 bytes 04 || x || y
 // (uncompressed) or 06/07 || x || y (hybrid: the tag's low bit must be y's
 // parity). Coordinates must be below p and the point on the curve.
-VIGIL_HD inline bool pubkey_parse(Ge& out, const uint8_t* in, uint32_t len) {
+VIGIL_HD VIGIL_FORCE_INLINE bool pubkey_parse(Ge& out, const uint8_t* in, uint32_t len) {
   if (len == 33 && (in[0] == 0x02 || in[0] == 0x03)) {
     Fe x;
     return fe_from_b32_limit(x, in + 1) && ge_set_xo(out, x, in[0] == 0x03);
@@ -32,7 +32,7 @@ VIGIL_HD inline bool pubkey_parse(Ge& out, const uint8_t* in, uint32_t len) {
 }
 
 // A BIP340 x-only key: x below p with a point on the curve; y is the even root.
-VIGIL_HD inline bool xonly_parse(Ge& out, const uint8_t* in32) {
+VIGIL_HD VIGIL_FORCE_INLINE bool xonly_parse(Ge& out, const uint8_t* in32) {
   Fe x;
   return fe_from_b32_limit(x, in32) && ge_set_xo(out, x, false);
 }
@@ -58,23 +58,24 @@ struct EcmultInput {
 // give the same verdict.
 //
 // The part before the multiplication: false when r or s alone rejects the
-// signature, else in = (r/s, m/s).
-VIGIL_HD inline bool ecdsa_prepare(EcmultInput& in, const uint8_t r32[32], const uint8_t s32[32],
-                                   const uint8_t digest32[32], bool require_low_s) {
+// signature, else in = (r/s, m/s). `scratch` (128 words) serves the inversion.
+VIGIL_HD VIGIL_FORCE_INLINE bool ecdsa_prepare(EcmultInput& in, const uint8_t r32[32], const uint8_t s32[32],
+                                               const uint8_t digest32[32], bool require_low_s,
+                                               const ThreadColumn& scratch) {
   bool overflow_r, overflow_s;
   const Scalar r = scalar_from_b32(r32, &overflow_r);
   const Scalar s = scalar_from_b32(s32, &overflow_s);
   if (overflow_r || overflow_s || scalar_is_zero(r) || scalar_is_zero(s)) return false;
   if (require_low_s && scalar_is_high(s)) return false;
   const Scalar m = scalar_from_b32(digest32);
-  const Scalar sn = scalar_inv(s);
+  const Scalar sn = scalar_inv(s, scratch);
   in.na = scalar_mul(sn, r);
   in.ng = scalar_mul(sn, m);
   return true;
 }
 
 // The part after: the verdict for pr = (r/s) * Q + (m/s) * G.
-VIGIL_HD inline bool ecdsa_finish(const Gej& pr, const uint8_t r32[32]) {
+VIGIL_HD VIGIL_FORCE_INLINE bool ecdsa_finish(const Gej& pr, const uint8_t r32[32]) {
   if (pr.infinity) return false;
   // Compare x(pr) with r and, when r + n is still a field element, with r + n.
   Fe xr = fe_from_b32_raw(r32);  // r < n < p
@@ -99,7 +100,7 @@ VIGIL_HD inline bool ecdsa_finish(const Gej& pr, const uint8_t r32[32]) {
 VIGIL_HD inline bool ecdsa_verify(const Ge& q, const uint8_t r32[32], const uint8_t s32[32], const uint8_t digest32[32],
                                   bool require_low_s, const GTables& tables, const OddTable& scratch) {
   EcmultInput in;
-  return ecdsa_prepare(in, r32, s32, digest32, require_low_s) &&
+  return ecdsa_prepare(in, r32, s32, digest32, require_low_s, scratch) &&
          ecdsa_finish(ecmult(q, in.na, in.ng, tables, scratch), r32);
 }
 
@@ -137,8 +138,8 @@ VIGIL_UNROLL
 // The part before the multiplication: false when r or s is out of range,
 // else in = (-e, s).
 template <class Reader>
-VIGIL_HD inline bool schnorr_prepare(EcmultInput& in, const uint8_t pk32[32], const uint8_t sig64[64], Reader& msg,
-                                     uint64_t msg_len) {
+VIGIL_HD VIGIL_FORCE_INLINE bool schnorr_prepare(EcmultInput& in, const uint8_t pk32[32], const uint8_t sig64[64],
+                                                 Reader& msg, uint64_t msg_len) {
   Fe rx;
   if (!fe_from_b32_limit(rx, sig64)) return false;
   bool overflow;
@@ -149,7 +150,7 @@ VIGIL_HD inline bool schnorr_prepare(EcmultInput& in, const uint8_t pk32[32], co
 }
 
 // The part after: the verdict for rj = s*G - e*P (r already known below p).
-VIGIL_HD inline bool schnorr_finish(const Gej& rj, const uint8_t sig64[64]) {
+VIGIL_HD VIGIL_FORCE_INLINE bool schnorr_finish(const Gej& rj, const uint8_t sig64[64]) {
   if (rj.infinity) return false;
   const Ge r = ge_from_gej(rj);
   return !fe_is_odd(r.y) && fe_equal(r.x, fe_from_b32_raw(sig64));
@@ -160,7 +161,8 @@ template <class Reader>
 VIGIL_HD inline bool schnorr_verify(const Ge& p, const uint8_t pk32[32], const uint8_t sig64[64], Reader& msg,
                                     uint64_t msg_len, const GTables& tables, const OddTable& scratch) {
   EcmultInput in;
-  return schnorr_prepare(in, pk32, sig64, msg, msg_len) && schnorr_finish(ecmult(p, in.na, in.ng, tables, scratch), sig64);
+  return schnorr_prepare(in, pk32, sig64, msg, msg_len) &&
+         schnorr_finish(ecmult(p, in.na, in.ng, tables, scratch), sig64);
 }
 
 }  // namespace vigil::secp

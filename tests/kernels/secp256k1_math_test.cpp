@@ -1018,7 +1018,9 @@ TEST(SecpGroup, BatchAffineAndOddMultiples) {
     const secp::OddTable table{words.data() + 1, kStride};
     secp::odd_multiples(table, ge_of_pubkey(p));
     for (size_t w = 0; w < words.size(); ++w) {
-      if (w % kStride != 1) bad.check(words[w] == 0xA5A5A5A5u, [&] { return "odd_multiples wrote outside its column"; });
+      if (w % kStride != 1) {
+        bad.check(words[w] == 0xA5A5A5A5u, [&] { return "odd_multiples wrote outside its column"; });
+      }
     }
     for (int i = 0; i < secp::kTableA; ++i) {
       const secp::GeStorage e = secp::odd_table_load(table, i);
