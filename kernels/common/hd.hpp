@@ -20,3 +20,21 @@
 #else
 #define VIGIL_UNROLL
 #endif
+
+// Keeps the loop that follows rolled: on the GPU, for a small array that
+// should stay a (tiny) stack array rather than claim a register per element.
+#if defined(__CUDACC__) || defined(__clang__)
+#define VIGIL_NO_UNROLL _Pragma("unroll 1")
+#else
+#define VIGIL_NO_UNROLL
+#endif
+
+// Replaces `inline`: inlines the function into its callers on the GPU even
+// when nvcc would keep it a call, since a device call takes its reference and
+// aggregate arguments through local memory (the stack). For hot-path
+// functions with few call sites.
+#if defined(__CUDACC__)
+#define VIGIL_FORCE_INLINE __forceinline__
+#else
+#define VIGIL_FORCE_INLINE inline
+#endif

@@ -31,6 +31,21 @@ inline cudaError_t occupancy_shape(Kernel kernel, VerifyLaunchShape* out) {
   return cudaSuccess;
 }
 
+// The shape of a kernel that must run at a fixed block size (one that sizes
+// a static shared-memory array by it): `threads` per block, and as many
+// blocks as the occupancy calculator fits on each multiprocessor.
+template <class Kernel>
+inline cudaError_t fixed_block_shape(Kernel kernel, int threads, VerifyLaunchShape* out) {
+  int device = 0, sms = 0, per_sm = 0;
+  cudaError_t e = cudaGetDevice(&device);
+  if (e == cudaSuccess) e = cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);
+  if (e == cudaSuccess) e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, threads, 0);
+  if (e != cudaSuccess) return e;
+  out->threads = threads;
+  out->resident_blocks = sms * per_sm;
+  return cudaSuccess;
+}
+
 // The grid for n one-thread items: one thread per item up to a device-full
 // grid (four waves); beyond it, threads stride.
 inline uint32_t verify_grid_blocks(uint32_t n, const VerifyLaunchShape& shape) {

@@ -32,23 +32,37 @@ struct alignas(16) SecpCheck {
 };
 static_assert(sizeof(SecpCheck) == 192, "SecpCheck is the host/device wire format");
 
-// The verdict of one check. `arena` holds Schnorr messages.
-VIGIL_HD inline bool verify_secp_check(const SecpCheck& c, const uint8_t* arena, const GTables& tables) {
+// The verdict of one check. `arena` holds Schnorr messages; `scratch` is
+// the space for the key's table of odd multiples (ecmult). Both schemes
+// meet at one ecmult call, so the GPU code holds one copy of it.
+VIGIL_HD VIGIL_FORCE_INLINE bool verify_secp_check(const SecpCheck& c, const uint8_t* arena, const GTables& tables,
+                                                   const OddTable& scratch) {
   Ge key;
+  EcmultInput in;
+  bool ok = false;
   switch (c.kind) {
     case CheckKind::kEcdsa:
     case CheckKind::kEcdsaLowS:
-      if (!pubkey_parse(key, c.key, c.key_len)) return false;
-      return ecdsa_verify(key, c.sig, c.sig + 32, c.digest, c.kind == CheckKind::kEcdsaLowS, tables);
+      ok = pubkey_parse(key, c.key, c.key_len) &&
+           ecdsa_prepare(in, c.sig, c.sig + 32, c.digest, c.kind == CheckKind::kEcdsaLowS, scratch);
+      break;
     case CheckKind::kSchnorr: {
-      if (c.key_len != 32 || !xonly_parse(key, c.key)) return false;
       sha::ContiguousReader msg{arena + c.msg_offset};  // not read when msg_len is 0
-      return schnorr_verify(key, c.key, c.sig, msg, c.msg_len, tables);
+      ok = c.key_len == 32 && xonly_parse(key, c.key) && schnorr_prepare(in, c.key, c.sig, msg, c.msg_len);
+      break;
     }
     case CheckKind::kInvalid:
       break;
   }
-  return false;
+  if (!ok) return false;
+  const Gej r = ecmult(key, in.na, in.ng, tables, scratch);
+  return c.kind == CheckKind::kSchnorr ? schnorr_finish(r, c.sig) : ecdsa_finish(r, c.sig);
+}
+
+// The verdict with the table in a local array (the host's form).
+VIGIL_HD inline bool verify_secp_check(const SecpCheck& c, const uint8_t* arena, const GTables& tables) {
+  uint32_t words[kOddTableWords];
+  return verify_secp_check(c, arena, tables, OddTable{words, 1});
 }
 
 }  // namespace vigil::secp

@@ -105,7 +105,7 @@ VIGIL_HD inline bool gej_x_equals(const Gej& a, const Fe& x) {
 
 // 2a ("dbl-2009-l" for a = 0 curves: 2M + 5S). secp256k1 has no point of
 // order 2, so y = 0 never occurs on a valid point.
-VIGIL_HD inline Gej gej_double(const Gej& a) {
+VIGIL_HD VIGIL_FORCE_INLINE Gej gej_double(const Gej& a) {
   if (a.infinity) return a;
   const Fe A = fe_sqr(a.x);
   const Fe B = fe_sqr(a.y);
@@ -124,8 +124,11 @@ VIGIL_HD inline Gej gej_double(const Gej& a) {
 }
 
 // a + b for Jacobian a and affine b (8M + 3S). Handles b = a (doubles),
-// b = -a (infinity) and either input at infinity.
-VIGIL_HD inline Gej gej_add_ge(const Gej& a, const Ge& b) {
+// b = -a (infinity) and either input at infinity. When `zr` is given and
+// neither input is at infinity nor b = +-a, *zr is set to the z-ratio
+// r.z / a.z (= h), which chains of additions use to bring their results to
+// one Z without an inversion per point (the special cases leave it unset).
+VIGIL_HD VIGIL_FORCE_INLINE Gej gej_add_ge(const Gej& a, const Ge& b, Fe* zr = nullptr) {
   if (b.infinity) return a;
   if (a.infinity) return gej_from_ge(b);
   const Fe z2 = fe_sqr(a.z);
@@ -137,6 +140,7 @@ VIGIL_HD inline Gej gej_add_ge(const Gej& a, const Ge& b) {
     if (fe_is_zero(rr)) return gej_double(a);
     return gej_infinity();
   }
+  if (zr) *zr = h;
   const Fe hh = fe_sqr(h);
   const Fe hhh = fe_mul(h, hh);
   const Fe v = fe_mul(a.x, hh);

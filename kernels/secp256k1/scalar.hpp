@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "common/column.hpp"
 #include "common/hd.hpp"
 #include "secp256k1/field.hpp"  // mul_wide, limbs_from_b32
 
@@ -218,22 +219,43 @@ VIGIL_HD inline Scalar scalar_mul_shift_(const Scalar& a, const Scalar& b, int s
 }
 
 // 1/a = a^(n-2) by a fixed 4-bit window over n - 2 (0 for a = 0): 252
-// squarings and 63 multiplications.
-VIGIL_HD inline Scalar scalar_inv(const Scalar& a) {
-  // n - 2, little-endian limbs.
-  constexpr uint32_t e[8] = {0xD036413Fu, 0xBFD25E8Cu, 0xAF48A03Bu, 0xBAAEDCE6u,
-                             0xFFFFFFFEu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu};
-  Scalar pow[16];
-  pow[0] = scalar_from_int(1);
-  pow[1] = a;
-  for (int i = 2; i < 16; ++i) pow[i] = scalar_mul(pow[i - 1], a);
-  Scalar r = pow[e[7] >> 28];
+// squarings and 63 multiplications. The 16 powers a^0 .. a^15, picked by the
+// exponent's nibbles, go in `scratch` (128 words): an array indexed by them
+// would be local memory on the GPU.
+VIGIL_HD inline Scalar scalar_inv(const Scalar& a, const ThreadColumn& scratch) {
+  // Limb i of n - 2, little-endian, as selects: a constant array read at a
+  // runtime index would be copied to local memory on the GPU.
+  auto e = [](int i) {
+    return i >= 5 ? 0xFFFFFFFFu
+                  : i == 4 ? 0xFFFFFFFEu
+                  : i == 3 ? 0xBAAEDCE6u
+                  : i == 2 ? 0xAF48A03Bu
+                  : i == 1 ? 0xBFD25E8Cu : 0xD036413Fu;
+  };
+  Scalar p = scalar_from_int(1);
+VIGIL_NO_UNROLL
+  for (int i = 0; i < 16; ++i) {
+    column_store<8>(scratch, 8 * i, p.d);
+    p = scalar_mul(p, a);
+  }
+  Scalar r;
+  column_load<8>(r.d, scratch, 8 * static_cast<int>(e(7) >> 28));
   for (int nib = 62; nib >= 0; --nib) {
     r = scalar_sqr(scalar_sqr(scalar_sqr(scalar_sqr(r))));
-    const uint32_t digit = (e[nib >> 3] >> ((nib & 7) * 4)) & 15u;
-    if (digit) r = scalar_mul(r, pow[digit]);
+    const uint32_t digit = (e(nib >> 3) >> ((nib & 7) * 4)) & 15u;
+    if (digit) {
+      Scalar m;
+      column_load<8>(m.d, scratch, 8 * static_cast<int>(digit));
+      r = scalar_mul(r, m);
+    }
   }
   return r;
+}
+
+// scalar_inv with its powers in a local array (the host's form).
+VIGIL_HD inline Scalar scalar_inv(const Scalar& a) {
+  uint32_t words[16 * 8];
+  return scalar_inv(a, ThreadColumn{words, 1});
 }
 
 // ---- the GLV endomorphism ------------------------------------------------------

@@ -17,7 +17,7 @@ namespace vigil::secp {
 // An encoded public key: 33 bytes 02/03 || x, or 65 bytes 04 || x || y
 // (uncompressed) or 06/07 || x || y (hybrid: the tag's low bit must be y's
 // parity). Coordinates must be below p and the point on the curve.
-VIGIL_HD inline bool pubkey_parse(Ge& out, const uint8_t* in, uint32_t len) {
+VIGIL_HD VIGIL_FORCE_INLINE bool pubkey_parse(Ge& out, const uint8_t* in, uint32_t len) {
   if (len == 33 && (in[0] == 0x02 || in[0] == 0x03)) {
     Fe x;
     return fe_from_b32_limit(x, in + 1) && ge_set_xo(out, x, in[0] == 0x03);
@@ -32,7 +32,7 @@ VIGIL_HD inline bool pubkey_parse(Ge& out, const uint8_t* in, uint32_t len) {
 }
 
 // A BIP340 x-only key: x below p with a point on the curve; y is the even root.
-VIGIL_HD inline bool xonly_parse(Ge& out, const uint8_t* in32) {
+VIGIL_HD VIGIL_FORCE_INLINE bool xonly_parse(Ge& out, const uint8_t* in32) {
   Fe x;
   return fe_from_b32_limit(x, in32) && ge_set_xo(out, x, false);
 }
@@ -44,22 +44,38 @@ VIGIL_HD constexpr uint32_t p_minus_order_limb(int i) {
   return k[i];
 }
 
+// The scalars of the one double multiplication a verification needs:
+// R = na * key + ng * G.
+struct EcmultInput {
+  Scalar na, ng;
+};
+
 // ECDSA: r, s are the signature's integers (each must be in [1, n-1]; values
 // >= n are rejected), `digest32` the message hash (reduced mod n), q the key.
 // Valid when the x-coordinate of (m/s) * G + (r/s) * Q, taken mod n, is r.
 // With `require_low_s`, an s above n/2 is rejected first (libsecp256k1's
 // secp256k1_ecdsa_verify); without it either s is accepted, and s and n - s
 // give the same verdict.
-VIGIL_HD inline bool ecdsa_verify(const Ge& q, const uint8_t r32[32], const uint8_t s32[32], const uint8_t digest32[32],
-                                  bool require_low_s, const GTables& tables) {
+//
+// The part before the multiplication: false when r or s alone rejects the
+// signature, else in = (r/s, m/s). `scratch` (128 words) serves the inversion.
+VIGIL_HD VIGIL_FORCE_INLINE bool ecdsa_prepare(EcmultInput& in, const uint8_t r32[32], const uint8_t s32[32],
+                                               const uint8_t digest32[32], bool require_low_s,
+                                               const ThreadColumn& scratch) {
   bool overflow_r, overflow_s;
   const Scalar r = scalar_from_b32(r32, &overflow_r);
   const Scalar s = scalar_from_b32(s32, &overflow_s);
   if (overflow_r || overflow_s || scalar_is_zero(r) || scalar_is_zero(s)) return false;
   if (require_low_s && scalar_is_high(s)) return false;
   const Scalar m = scalar_from_b32(digest32);
-  const Scalar sn = scalar_inv(s);
-  const Gej pr = ecmult(q, scalar_mul(sn, r), scalar_mul(sn, m), tables);
+  const Scalar sn = scalar_inv(s, scratch);
+  in.na = scalar_mul(sn, r);
+  in.ng = scalar_mul(sn, m);
+  return true;
+}
+
+// The part after: the verdict for pr = (r/s) * Q + (m/s) * G.
+VIGIL_HD VIGIL_FORCE_INLINE bool ecdsa_finish(const Gej& pr, const uint8_t r32[32]) {
   if (pr.infinity) return false;
   // Compare x(pr) with r and, when r + n is still a field element, with r + n.
   Fe xr = fe_from_b32_raw(r32);  // r < n < p
@@ -78,6 +94,14 @@ VIGIL_HD inline bool ecdsa_verify(const Ge& q, const uint8_t r32[32], const uint
     c >>= 32;
   }
   return gej_x_equals(pr, xr);
+}
+
+// The whole ECDSA verification; `scratch` is ecmult's table space.
+VIGIL_HD inline bool ecdsa_verify(const Ge& q, const uint8_t r32[32], const uint8_t s32[32], const uint8_t digest32[32],
+                                  bool require_low_s, const GTables& tables, const OddTable& scratch) {
+  EcmultInput in;
+  return ecdsa_prepare(in, r32, s32, digest32, require_low_s, scratch) &&
+         ecdsa_finish(ecmult(q, in.na, in.ng, tables, scratch), r32);
 }
 
 // SHA256("BIP0340/challenge"), the tag of the challenge hash, as digest words.
@@ -110,19 +134,35 @@ VIGIL_UNROLL
 // BIP340: sig64 = r || s, r a field element (< p), s a scalar (< n); pk the
 // key's x-only bytes, already parsed into p. Valid when R = s*G - e*P is not
 // infinity, has even y, and x(R) = r.
+//
+// The part before the multiplication: false when r or s is out of range,
+// else in = (-e, s).
 template <class Reader>
-VIGIL_HD inline bool schnorr_verify(const Ge& p, const uint8_t pk32[32], const uint8_t sig64[64], Reader& msg,
-                                    uint64_t msg_len, const GTables& tables) {
+VIGIL_HD VIGIL_FORCE_INLINE bool schnorr_prepare(EcmultInput& in, const uint8_t pk32[32], const uint8_t sig64[64],
+                                                 Reader& msg, uint64_t msg_len) {
   Fe rx;
   if (!fe_from_b32_limit(rx, sig64)) return false;
   bool overflow;
-  const Scalar s = scalar_from_b32(sig64 + 32, &overflow);
+  in.ng = scalar_from_b32(sig64 + 32, &overflow);
   if (overflow) return false;
-  const Scalar e = bip340_challenge(sig64, pk32, msg, msg_len);
-  const Gej rj = ecmult(p, scalar_neg(e), s, tables);
+  in.na = scalar_neg(bip340_challenge(sig64, pk32, msg, msg_len));
+  return true;
+}
+
+// The part after: the verdict for rj = s*G - e*P (r already known below p).
+VIGIL_HD VIGIL_FORCE_INLINE bool schnorr_finish(const Gej& rj, const uint8_t sig64[64]) {
   if (rj.infinity) return false;
   const Ge r = ge_from_gej(rj);
-  return !fe_is_odd(r.y) && fe_equal(r.x, rx);
+  return !fe_is_odd(r.y) && fe_equal(r.x, fe_from_b32_raw(sig64));
+}
+
+// The whole BIP340 verification; `scratch` is ecmult's table space.
+template <class Reader>
+VIGIL_HD inline bool schnorr_verify(const Ge& p, const uint8_t pk32[32], const uint8_t sig64[64], Reader& msg,
+                                    uint64_t msg_len, const GTables& tables, const OddTable& scratch) {
+  EcmultInput in;
+  return schnorr_prepare(in, pk32, sig64, msg, msg_len) &&
+         schnorr_finish(ecmult(p, in.na, in.ng, tables, scratch), sig64);
 }
 
 }  // namespace vigil::secp

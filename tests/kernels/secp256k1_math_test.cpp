@@ -4,7 +4,7 @@
 //                         [p, 2^256) included, and results fed back unreduced
 //   scalar  (scalar.hpp)  BIGNUM mod n and libsecp256k1's seckey tweaks; the
 //                         GLV split's bounds
-//   wnaf    (ecmult.hpp)  the recoding's own invariants, checked with BIGNUM
+//   recode  (recode.hpp)  the odd-digit recoding's invariants, checked with BIGNUM
 //   group   (group.hpp)   libsecp256k1's public key API: parse/serialize,
 //                         combine, negate, tweak_mul
 //   ecmult  (ecmult.hpp)  tweak_mul(A, na) combined with pubkey_create(ng)
@@ -542,26 +542,43 @@ TEST(SecpScalar, SplitLambda) {
   EXPECT_EQ(N.add(sc_raw(sp.k1), N.mul(sc_raw(sp.k2), l)), l);
 }
 
-// ---- wNAF ----------------------------------------------------------------------
+// ---- odd-digit recoding --------------------------------------------------------
 
-// Checks wnaf(s, w): digits odd, |d| < 2^(w-1), nonzero digits at least w
-// positions apart, the returned count one past the last nonzero digit, and
-// sum d_i 2^i equal to s, or to -(n - s) when bit 255 of s is set.
-void check_wnaf(Mismatches& bad, const U256& v, int w) {
-  int16_t d[secp::kWnafBits];
-  std::memset(d, 0x55, sizeof d);  // wnaf must write every position
-  const int count = secp::wnaf(d, sc_of(v), w);
-  auto where = [&] { return "wnaf(" + hex32(v) + ", w=" + std::to_string(w) + ")"; };
-  const WnafReading r = read_wnaf(d, secp::kWnafBits, w);
-  bad.check(r.shape_ok, [&] { return where() + ": a digit even, too large or too close to the previous one"; });
-  bad.check(count == r.last + 1, [&] {
-    return where() + ": returned " + std::to_string(count) + ", last digit at " + std::to_string(r.last);
-  });
-  Bn want = (v[0] & 0x80) ? bn_sub(bn_of(v).get(), order_ref().m()) : bn_of(v);  // s - n = -(n - s)
-  bad.check(BN_cmp(r.value.get(), want.get()) == 0, [&] { return where() + ": digits do not sum to the value"; });
+// Runs the recoding of s the way ecmult does -- windows of W bits from bit 128
+// down, then one of LOW bits at bit 0 if LOW > 0 -- and checks every digit
+// odd with |d| <= 2^width - 1 (the top one of the right sign), and
+// sum d_j 2^p_j plus the correction equal to s, or to -(n - s) when bit 255
+// of s is set.
+template <int W, int LOW>
+void check_recoding(Mismatches& bad, const U256& v) {
+  static_assert((128 - LOW) % W == 0);
+  secp::OddRecoder r = secp::recoder_start(sc_of(v));
+  auto where = [&] { return "recoding(" + hex32(v) + ", w=" + std::to_string(W) + ")"; };
+  const bool negative = (v[0] & 0x80) != 0;
+  Bn sum = bn_new();
+  BN_zero(sum.get());
+  bool shape_ok = true;
+  auto add = [&](int d, int pos, int width) {
+    const int mag = d < 0 ? -d : d;
+    if ((mag & 1) == 0 || mag > (1 << width) - 1) shape_ok = false;
+    Bn term = bn_word(static_cast<uint64_t>(mag));
+    EXPECT_EQ(BN_lshift(term.get(), term.get(), pos), 1);
+    sum = d > 0 ? bn_add(sum.get(), term.get()) : bn_sub(sum.get(), term.get());
+  };
+  for (int pos = 128 - W; pos >= LOW; pos -= W) {
+    const int d = secp::recoder_next<W>(r, pos == 128 - W);
+    if (pos == 128 - W && (d > 0) == negative) shape_ok = false;  // the top digit carries the sign
+    add(d, pos, W);
+  }
+  if constexpr (LOW > 0) add(secp::recoder_next<LOW>(r, false), 0, LOW);
+  const int fix = secp::recoder_correction(r);
+  if (fix != 0) add(fix, 0, 1);
+  bad.check(shape_ok, [&] { return where() + ": a digit even or too large, or the top digit of the wrong sign"; });
+  Bn want = negative ? bn_sub(bn_of(v).get(), order_ref().m()) : bn_of(v);  // s - n = -(n - s)
+  bad.check(BN_cmp(sum.get(), want.get()) == 0, [&] { return where() + ": digits do not sum to the value"; });
 }
 
-TEST(SecpWnaf, DigitsReconstructAndAreSparse) {
+TEST(SecpRecoding, DigitsReconstructTheScalar) {
   SeededRng rng;
   const ModRef& N = order_ref();
   std::vector<U256> values;
@@ -600,16 +617,27 @@ TEST(SecpWnaf, DigitsReconstructAndAreSparse) {
     values.push_back(sc_raw(sp.k2));
   }
   Mismatches bad;
-  for (int w : {secp::kWindowA, secp::kWindowG, 2, 4}) {
-    for (const U256& v : values) check_wnaf(bad, v, w);
+  for (const U256& v : values) {
+    check_recoding<secp::kWindowA, 0>(bad, v);
+    check_recoding<secp::kWindowG, secp::kLowWindowG>(bad, v);
+    check_recoding<5, 3>(bad, v);
+    check_recoding<1, 0>(bad, v);  // digits +-1: every bit of h on its own
   }
   EXPECT_EQ(bad.count(), 0u);
-  // 2^128 - 1 needs the extra digit position 128.
-  int16_t d[secp::kWnafBits];
-  EXPECT_EQ(secp::wnaf(d, sc_of(u256_hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF")), 5), 129);
-  EXPECT_EQ(d[128], 1);
-  EXPECT_EQ(d[0], -1);
-  EXPECT_EQ(secp::wnaf(d, Scalar{}, 5), 0);
+  // 2^128 - 1 (odd): h = 2^127 - 1, every 4-bit window 15 -> digit +15, the top one 2*7 + 1.
+  secp::OddRecoder r = secp::recoder_start(sc_of(u256_hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF")));
+  EXPECT_EQ(secp::recoder_next<4>(r, true), 15);
+  EXPECT_EQ(secp::recoder_next<4>(r, false), 15);
+  EXPECT_EQ(secp::recoder_correction(r), 0);
+  // 0 is recoded as 1 with a correction of -1: the top digit 1, every other -15.
+  r = secp::recoder_start(Scalar{});
+  EXPECT_EQ(secp::recoder_next<4>(r, true), 1);
+  EXPECT_EQ(secp::recoder_next<4>(r, false), -15);
+  EXPECT_EQ(secp::recoder_correction(r), -1);
+  // n - 2 is -2: recoded as -(2 + 1), corrected by +1.
+  r = secp::recoder_start(sc_of(n_plus(-2)));
+  EXPECT_EQ(secp::recoder_next<4>(r, true), -1);
+  EXPECT_EQ(secp::recoder_correction(r), 1);
 }
 
 // ---- group ---------------------------------------------------------------------
@@ -984,10 +1012,19 @@ TEST(SecpGroup, BatchAffineAndOddMultiples) {
   }
   for (int t = 0; t < 50; ++t) {
     const secp256k1_pubkey p = t == 0 ? pk_create(u256_word(1)) : pk_create(random_nonzero_scalar(rng));
-    Ge pre[secp::kTableA];
-    secp::odd_multiples(pre, ge_of_pubkey(p));
+    // A strided layout, as the GPU's shared memory has, with neighbours' words untouched.
+    constexpr uint32_t kStride = 3;
+    std::vector<uint32_t> words(secp::kOddTableWords * kStride, 0xA5A5A5A5u);
+    const secp::OddTable table{words.data() + 1, kStride};
+    secp::odd_multiples(table, ge_of_pubkey(p));
+    for (size_t w = 0; w < words.size(); ++w) {
+      if (w % kStride != 1) {
+        bad.check(words[w] == 0xA5A5A5A5u, [&] { return "odd_multiples wrote outside its column"; });
+      }
+    }
     for (int i = 0; i < secp::kTableA; ++i) {
-      bad.check(ge_hex(pre[i]) == pk_hex(pk_mul(p, u256_word(2 * i + 1))),
+      const secp::GeStorage e = secp::odd_table_load(table, i);
+      bad.check(ge_hex(Ge{e.x, e.y, false}) == pk_hex(pk_mul(p, u256_word(2 * i + 1))),
                 [&] { return "odd_multiples[" + std::to_string(i) + "] of " + pk_hex(p); });
     }
   }
@@ -1133,8 +1170,10 @@ EcdsaVerdicts verify_both(const secp256k1_pubkey& q, const U256& r, const U256& 
   const secp::GTables tables = secp::host_g_tables().view();
   EcdsaVerdicts v{};
   const Ge gq = ge_of_pubkey(q);
-  v.ours_any_s = secp::ecdsa_verify(gq, r.data(), s.data(), m.data(), false, tables);
-  v.ours_low_s = secp::ecdsa_verify(gq, r.data(), s.data(), m.data(), true, tables);
+  uint32_t words[secp::kOddTableWords];
+  const secp::OddTable scratch{words, 1};
+  v.ours_any_s = secp::ecdsa_verify(gq, r.data(), s.data(), m.data(), false, tables, scratch);
+  v.ours_low_s = secp::ecdsa_verify(gq, r.data(), s.data(), m.data(), true, tables, scratch);
   uint8_t compact[64];
   std::memcpy(compact, r.data(), 32);
   std::memcpy(compact + 32, s.data(), 32);
