@@ -79,6 +79,13 @@ run_bundled vigil --version >/dev/null 2>"$out/loader.err" || stop 1 "the bundle
 
 # 2. Kernel resources (from the build; costs no GPU time).
 cp "$bundle/kernel_resources.md" "$out/kernel_resources.md"
+# The field operations' SASS (the GPU machine has cuobjdump; the build
+# machine counted PTX for the model rows): the first GPU run corrects them.
+{
+  echo
+  echo "## Field operations in SASS (sm_90, this bundle's libvigil)"
+  python3 "$here/kernel_resources.py" --sass-probes "$bundle/lib/libvigil.so.0" 2>&1
+} >>"$out/kernel_resources.md"
 note "kernels: $(grep -c '^| verify\|^| hash\|^| merkle\|^| swap\|^| self' "$out/kernel_resources.md") kernels in kernel_resources.md"
 
 # 3. The GPU tests.

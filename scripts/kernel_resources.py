@@ -19,8 +19,10 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 # sm_90 (H100/H200): per SM 65,536 32-bit registers and at most 64 resident
 # warps; registers are allocated per warp in units of 256.
@@ -129,8 +131,94 @@ def collect(build):
     # One row per kernel and architecture (a header-defined kernel compiled into two objects is one).
     unique = {}
     for k in kernels:
+        if k["name"] in PROBES:  # the model's probes: counted, never launched, no budget
+            continue
         unique.setdefault((k["name"], k["arch"]), k)
     return sorted(unique.values(), key=lambda k: (k["name"], k["arch"]))
+
+
+PROBES = {"probe_secp_fe_mul": ("kSecpField", "mul"), "probe_secp_fe_sqr": ("kSecpField", "sqr"),
+          "probe_ed25519_fe_mul": ("kEd25519Field", "mul"), "probe_ed25519_fe_sqr": ("kEd25519Field", "sqr")}
+
+
+def probe_ptx_counts(root):
+    """Per probe kernel (kernels/probe/field_probes.cu): [multiplies, instructions] of nvcc's PTX for
+    sm_90, loads, stores and the return not counted; None without nvcc."""
+    nvcc = shutil.which("nvcc") or ("/usr/local/cuda/bin/nvcc" if os.path.exists("/usr/local/cuda/bin/nvcc") else None)
+    if not nvcc:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        ptx_path = os.path.join(tmp, "probes.ptx")
+        subprocess.run([nvcc, "-std=c++20", "-arch=sm_90", "-O3", "-I", os.path.join(root, "kernels"), "-ptx",
+                        os.path.join(root, "kernels", "probe", "field_probes.cu"), "-o", ptx_path], check=True)
+        ptx = open(ptx_path).read()
+    counts = {}
+    current = None
+    for line in ptx.splitlines():
+        m = re.match(r"^\.visible \.entry (\S+)\(", line)
+        if m:
+            current = short_name(demangle([m.group(1)])[0])
+            counts[current] = [0, 0]
+            continue
+        m = re.match(r"^\t([a-z][\w.]*)", line)
+        if m and current:
+            op = m.group(1).split(".")[0]
+            if op in ("ld", "st", "ret", "cvta"):
+                continue
+            counts[current][1] += 1
+            if op in ("mul", "mad", "madc"):
+                counts[current][0] += 1
+    return counts
+
+
+def sass_probe_counts(binary):
+    """Per probe kernel: [IMAD-family, instructions] of its SASS in `binary` (cuobjdump, where the
+    machine has it), loads, stores, constant loads, EXIT, BRA and NOP not counted; None without it."""
+    cuobjdump = shutil.which("cuobjdump") or ("/usr/local/cuda/bin/cuobjdump" if os.path.exists("/usr/local/cuda/bin/cuobjdump") else None)
+    if not cuobjdump:
+        return None
+    sass = subprocess.run([cuobjdump, "-sass", binary], capture_output=True, text=True).stdout
+    counts = {}
+    current = None
+    for line in sass.splitlines():
+        m = re.match(r"^\s+Function : (\S+)", line)
+        if m:  # matched in the mangled name: the GPU machine may have no c++filt
+            current = next((p for p in PROBES if p in m.group(1)), None)
+            if current:
+                counts[current] = [0, 0]
+            continue
+        m = re.match(r"^\s+/\*[0-9a-f]{4}\*/\s+(?:@!?U?P\w+\s+)?([A-Z][\w.]*)", line)
+        if m and current:
+            op = m.group(1)
+            base = op.split(".")[0]
+            if base in ("EXIT", "BRA", "NOP") or base.startswith(("LD", "ST", "ULDC")):
+                continue
+            counts[current][1] += 1
+            if base == "IMAD":
+                counts[current][0] += 1
+    return counts
+
+
+def op_model_constants(path):
+    """kernels/op_model.hpp's {name: ((mul_multiplies, mul_instructions), (sqr_multiplies, sqr_instructions))}."""
+    text = open(path).read()
+    out = {}
+    for m in re.finditer(r"FieldCosts (\w+)\{\{(\d+), (\d+)\}, \{(\d+), (\d+)\}\}", text):
+        out[m.group(1)] = {"mul": [int(m.group(2)), int(m.group(3))], "sqr": [int(m.group(4)), int(m.group(5))]}
+    return out
+
+
+def check_op_model(counts, constants):
+    problems = []
+    for probe, (name, op) in PROBES.items():
+        got = counts.get(probe)
+        want = constants.get(name, {}).get(op)
+        if got is None:
+            problems.append(f"{probe}: not found in nvcc's PTX")
+        elif want != got:
+            problems.append(f"kernels/op_model.hpp {name}.{op} is {want} (multiplies, instructions); "
+                            f"nvcc's PTX now gives {got}: update it")
+    return problems
 
 
 def check(kernels, budgets):
@@ -177,7 +265,21 @@ def main():
     ap.add_argument("--build", default=os.path.join(here, "..", "build"))
     ap.add_argument("--budgets", default=os.path.join(here, "..", "kernels", "resource_budgets.json"))
     ap.add_argument("--check", action="store_true", help="exit 1 when a kernel exceeds its budget")
+    ap.add_argument("--sass", metavar="BINARY", help="also count the probes' SASS in BINARY (needs cuobjdump)")
+    ap.add_argument("--sass-probes", metavar="BINARY",
+                    help="only print the probes' SASS counts in BINARY beside kernels/op_model.hpp's (no build tree needed)")
     args = ap.parse_args()
+    root = os.path.join(here, "..")
+    if args.sass_probes:
+        sass = sass_probe_counts(args.sass_probes)
+        if not sass:
+            print("field operations in SASS: no cuobjdump here, or no probe kernels in " + args.sass_probes)
+            return 0
+        constants = op_model_constants(os.path.join(root, "kernels", "op_model.hpp"))
+        for probe, (name, op) in sorted(PROBES.items()):
+            c = sass.get(probe, [0, 0])
+            print(f"{probe}: SASS {c[0]} IMAD / {c[1]} instructions; op_model.hpp (PTX) {constants.get(name, {}).get(op)}")
+        return 0
 
     kernels = collect(args.build)
     if not kernels:
@@ -187,6 +289,14 @@ def main():
     with open(args.budgets) as f:
         budgets = json.load(f)
     text = table(kernels, budgets)
+    ptx = probe_ptx_counts(root)
+    if ptx:
+        text += "\n\nField operations for the model (kernels/op_model.hpp), nvcc's PTX for sm_90: " + \
+            "; ".join(f"{p} {c[0]} multiplies / {c[1]} instructions" for p, c in sorted(ptx.items()))
+    if args.sass:
+        sass = sass_probe_counts(args.sass)
+        text += "\n\nThe same in SASS (" + args.sass + "): " + ("; ".join(
+            f"{p} {c[0]} IMAD / {c[1]} instructions" for p, c in sorted(sass.items())) if sass else "no cuobjdump here")
     print(text)
     with open(os.path.join(args.build, "kernel_resources.md"), "w") as f:
         f.write("# GPU kernel resources (ptxas, this build)\n\n" + text + "\n")
@@ -201,6 +311,8 @@ def main():
     if not args.check:
         return 0
     problems = check(kernels, budgets)
+    if ptx is not None:
+        problems += check_op_model(ptx, op_model_constants(os.path.join(root, "kernels", "op_model.hpp")))
     for p in problems:
         print("OVER BUDGET: " + p)
     print(f"{len(kernels)} kernels, {len(problems)} over budget")

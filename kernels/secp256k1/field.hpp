@@ -20,6 +20,7 @@
 #include <cstdint>
 
 #include "common/hd.hpp"
+#include "common/op_count.hpp"
 #include "common/wide.hpp"
 
 namespace vigil::secp {
@@ -196,6 +197,7 @@ VIGIL_UNROLL
 
 // r = a * b.
 VIGIL_HD inline Fe fe_mul(const Fe& a, const Fe& b) {
+  VIGIL_COUNT_FIELD_OP(secp, mul);
   uint32_t t[16];
   mul_256(t, a.n, b.n);
   return fe_reduce_512(t);
@@ -203,6 +205,7 @@ VIGIL_HD inline Fe fe_mul(const Fe& a, const Fe& b) {
 
 // r = a^2.
 VIGIL_HD inline Fe fe_sqr(const Fe& a) {
+  VIGIL_COUNT_FIELD_OP(secp, sqr);
   uint32_t t[16];
   sqr_256(t, a.n);
   return fe_reduce_512(t);

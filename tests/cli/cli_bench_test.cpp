@@ -29,7 +29,7 @@ TEST(VigilBench, QuickReportIsCompleteAndEveryFigureComesFromARun) {
   EXPECT_EQ(ctx["mode"], "quick");
   EXPECT_LT(ctx["seconds"].get<double>(), 120.0) << "--quick must finish in under two minutes";
   const std::string report = slurp(dir.file("out") + "/report.md");
-  std::set<std::string> groups, references;
+  std::set<std::string> groups, references, models;
   for (const nlohmann::json& b : doc["benchmarks"]) {
     const std::string name = b["name"];
     groups.insert(b["group"].get<std::string>());
@@ -41,7 +41,17 @@ TEST(VigilBench, QuickReportIsCompleteAndEveryFigureComesFromARun) {
     if (b["group"] == "verify") {
       EXPECT_TRUE(b["rejects_corrupted"].get<bool>()) << name << " accepted a corrupted signature";
       const std::string impl = b["implementation"];
-      if (impl != "vigil-cpu" && impl != "vigil-gpu") references.insert(b["scheme"].get<std::string>() + "/" + impl);
+      if (impl == "model-h100") {
+        // The operation-count model: a bound from field operations counted
+        // by running the kernels' code (its items verified, valid ones all
+        // passed, the corrupted one failed), in a plausible range for an H100.
+        models.insert(b["scheme"].get<std::string>());
+        EXPECT_NE(b["note"].get<std::string>().find("model, not measured"), std::string::npos) << name;
+        EXPECT_GT(rate, 1e6) << name;
+        EXPECT_LT(rate, 1e9) << name;
+      } else if (impl != "vigil-cpu" && impl != "vigil-gpu") {
+        references.insert(b["scheme"].get<std::string>() + "/" + impl);
+      }
     }
   }
   EXPECT_EQ(groups, (std::set<std::string>{"verify", "hash", "engine", "replay", "script"}));
@@ -57,6 +67,7 @@ TEST(VigilBench, QuickReportIsCompleteAndEveryFigureComesFromARun) {
   EXPECT_TRUE(share_noted) << doc["notes"].dump();
   EXPECT_EQ(references, (std::set<std::string>{"ecdsa/libsecp256k1", "ecdsa-lows/libsecp256k1", "ecdsa-bitcoin/libsecp256k1",
                                                "schnorr/libsecp256k1", "ed25519-strict/libsodium"}));
+  EXPECT_EQ(models, (std::set<std::string>{"ecdsa", "ecdsa-lows", "ecdsa-bitcoin", "schnorr", "ed25519-strict", "ed25519"}));
   EXPECT_NE(report.find("| commit | "), std::string::npos);
   EXPECT_NE(report.find("## Plots"), std::string::npos);
 }
