@@ -36,6 +36,11 @@ cp "${bins[@]}" "$bundle/bin/"
 # Every shared library the programs load (ldd's resolved paths), the loader too.
 for b in "${bins[@]}"; do ldd "$b"; done | awk '/=> \//{print $3} /^[ \t]*\/.*ld-linux/{print $1}' | sort -u |
   while read -r lib; do cp -L "$lib" "$bundle/lib/"; done
+# The rest of the C library that the driver's libcuda may load (dlopen'd by
+# the CUDA runtime): from the bundle's own glibc, never the machine's.
+for lib in libdl.so.2 librt.so.1 libpthread.so.0 libm.so.6; do
+  [[ -e $bundle/lib/$lib || ! -e /lib/x86_64-linux-gnu/$lib ]] || cp -L "/lib/x86_64-linux-gnu/$lib" "$bundle/lib/"
+done
 strip --strip-unneeded "$bundle"/bin/* "$bundle"/lib/* 2>/dev/null || true
 
 python3 "$VIGIL_ROOT/scripts/kernel_resources.py" --build "$build" >/dev/null || true

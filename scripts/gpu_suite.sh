@@ -50,10 +50,13 @@ stop() {
 }
 # Runs a bundled program through the bundled loader, so that the bundle's
 # own C library and libraries serve it whatever the machine has.
+# The driver's libcuda stays the machine's own: its folders follow the bundle's
+# (--library-path replaces LD_LIBRARY_PATH, so that is kept here too).
+libpath="$bundle/lib:${LD_LIBRARY_PATH:-}:/usr/local/nvidia/lib64:/usr/local/nvidia/lib"
 run_bundled() {
   local prog=$1
   shift
-  "$bundle/lib/ld-linux-x86-64.so.2" --library-path "$bundle/lib" "$bundle/bin/$prog" "$@"
+  "$bundle/lib/ld-linux-x86-64.so.2" --library-path "$libpath" "$bundle/bin/$prog" "$@"
 }
 
 note "gpu_suite: $(date -u +%Y-%m-%dT%H:%M:%SZ), budget ${budget}s, emulated=$emulated"
@@ -93,7 +96,7 @@ t=$(($(left) / 4))
 ((t > 180)) && t=180
 ((emulated)) && t=$(($(left)))
 note "tests: vigil_gpu_tests (limit ${t}s)"
-timeout "$t" "$bundle/lib/ld-linux-x86-64.so.2" --library-path "$bundle/lib" "$bundle/bin/vigil_gpu_tests" \
+timeout "$t" "$bundle/lib/ld-linux-x86-64.so.2" --library-path "$libpath" "$bundle/bin/vigil_gpu_tests" \
   --gtest_filter="${GPU_TESTS_FILTER:-*}" >"$out/tests-gpu.log" 2>&1
 rc=$?
 note "tests: $(grep -E '^\[  (PASSED|FAILED|SKIPPED) ' "$out/tests-gpu.log" | tr '\n' ';')"
@@ -109,7 +112,7 @@ quick=()
 ((emulated)) && quick=(--quick)
 note "vigil bench --backend gpu ${quick[*]} (limit ${t}s)"
 rm -rf "$out/vb"
-timeout "$t" "$bundle/lib/ld-linux-x86-64.so.2" --library-path "$bundle/lib" "$bundle/bin/vigil" bench --backend gpu \
+timeout "$t" "$bundle/lib/ld-linux-x86-64.so.2" --library-path "$libpath" "$bundle/bin/vigil" bench --backend gpu \
   "${quick[@]}" --out "$out/vb" >"$out/vigil-bench.log" 2>&1
 rc=$?
 [[ -f $out/vb/bench.json ]] && mv "$out/vb/bench.json" "$out/vigil-bench.json"
@@ -133,7 +136,7 @@ else
     min_time=0.01
   fi
   note "vigil_bench_gpu --benchmark_filter='$filter' (limit ${t}s)"
-  timeout "$t" "$bundle/lib/ld-linux-x86-64.so.2" --library-path "$bundle/lib" "$bundle/bin/vigil_bench_gpu" \
+  timeout "$t" "$bundle/lib/ld-linux-x86-64.so.2" --library-path "$libpath" "$bundle/bin/vigil_bench_gpu" \
     --benchmark_filter="$filter" --benchmark_min_time="$min_time" \
     --benchmark_out="$out/bench-gpu.json" --benchmark_out_format=json >"$out/bench-gpu.txt" 2>&1
   rc=$?
