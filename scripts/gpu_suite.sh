@@ -48,16 +48,13 @@ stop() {
   note "kept in $out: $(cd "$out" && ls | tr '\n' ' ')"
   exit 1
 }
-# Runs a bundled program through the bundled loader, so that the bundle's
-# own C library and libraries serve it whatever the machine has.
-# The driver's libcuda stays the machine's own: its folders follow the bundle's
-# (--library-path replaces LD_LIBRARY_PATH, so that is kept here too).
+# Bundled programs start through the bundled loader ("${bundled[@]}" PROG),
+# so that the bundle's own C library and libraries serve them whatever the
+# machine has. The driver's libcuda stays the machine's own: its folders
+# follow the bundle's (--library-path replaces LD_LIBRARY_PATH, so that is
+# kept here too).
 libpath="$bundle/lib:${LD_LIBRARY_PATH:-}:/usr/local/nvidia/lib64:/usr/local/nvidia/lib"
-run_bundled() {
-  local prog=$1
-  shift
-  "$bundle/lib/ld-linux-x86-64.so.2" --library-path "$libpath" "$bundle/bin/$prog" "$@"
-}
+bundled=("$bundle/lib/ld-linux-x86-64.so.2" --library-path "$libpath")
 
 note "gpu_suite: $(date -u +%Y-%m-%dT%H:%M:%SZ), budget ${budget}s, emulated=$emulated"
 if ((emulated)); then
@@ -78,7 +75,7 @@ fi
 } >"$out/device.txt"
 note "device: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1 || echo none)"
 note "bundle: $(head -1 "$bundle/MANIFEST")"
-run_bundled vigil --version >/dev/null 2>"$out/loader.err" || stop 1 "the bundled programs do not start here: $(head -3 "$out/loader.err")"
+"${bundled[@]}" "$bundle/bin/vigil" --version >/dev/null 2>"$out/loader.err" || stop 1 "the bundled programs do not start here: $(head -3 "$out/loader.err")"
 
 # 2. Kernel resources (from the build; costs no GPU time).
 cp "$bundle/kernel_resources.md" "$out/kernel_resources.md"
@@ -96,7 +93,7 @@ t=$(($(left) / 4))
 ((t > 180)) && t=180
 ((emulated)) && t=$(($(left)))
 note "tests: vigil_gpu_tests (limit ${t}s)"
-timeout "$t" "$bundle/lib/ld-linux-x86-64.so.2" --library-path "$libpath" "$bundle/bin/vigil_gpu_tests" \
+timeout "$t" "${bundled[@]}" "$bundle/bin/vigil_gpu_tests" \
   --gtest_filter="${GPU_TESTS_FILTER:-*}" >"$out/tests-gpu.log" 2>&1
 rc=$?
 note "tests: $(grep -E '^\[  (PASSED|FAILED|SKIPPED) ' "$out/tests-gpu.log" | tr '\n' ';')"
@@ -112,7 +109,7 @@ quick=()
 ((emulated)) && quick=(--quick)
 note "vigil bench --backend gpu ${quick[*]} (limit ${t}s)"
 rm -rf "$out/vb"
-timeout "$t" "$bundle/lib/ld-linux-x86-64.so.2" --library-path "$libpath" "$bundle/bin/vigil" bench --backend gpu \
+timeout "$t" "${bundled[@]}" "$bundle/bin/vigil" bench --backend gpu \
   "${quick[@]}" --out "$out/vb" >"$out/vigil-bench.log" 2>&1
 rc=$?
 [[ -f $out/vb/bench.json ]] && mv "$out/vb/bench.json" "$out/vigil-bench.json"
@@ -136,7 +133,7 @@ else
     min_time=0.01
   fi
   note "vigil_bench_gpu --benchmark_filter='$filter' (limit ${t}s)"
-  timeout "$t" "$bundle/lib/ld-linux-x86-64.so.2" --library-path "$libpath" "$bundle/bin/vigil_bench_gpu" \
+  timeout "$t" "${bundled[@]}" "$bundle/bin/vigil_bench_gpu" \
     --benchmark_filter="$filter" --benchmark_min_time="$min_time" \
     --benchmark_out="$out/bench-gpu.json" --benchmark_out_format=json >"$out/bench-gpu.txt" 2>&1
   rc=$?

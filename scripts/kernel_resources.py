@@ -156,9 +156,10 @@ def probe_ptx_counts(root):
     current = None
     for line in ptx.splitlines():
         m = re.match(r"^\.visible \.entry (\S+)\(", line)
-        if m:
-            current = short_name(demangle([m.group(1)])[0])
-            counts[current] = [0, 0]
+        if m:  # the probe's name inside the mangled one, as for SASS below
+            current = next((p for p in PROBES if p in m.group(1)), None)
+            if current:
+                counts[current] = [0, 0]
             continue
         m = re.match(r"^\t([a-z][\w.]*)", line)
         if m and current:

@@ -9,12 +9,11 @@
 #include <secp256k1.h>
 #include <secp256k1_extrakeys.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <random>
 
 #include "differential/oracle.hpp"
+#include "util/test_util.hpp"
 #include "vigil/verifier.hpp"
 #include "vigil/verify.hpp"
 
@@ -87,15 +86,10 @@ bool oracle(const Commitment& c) {
   return difftest::oracle_verify(Scheme::kTaprootCommitment, c.internal, c.tweak, c.output);
 }
 
-uint64_t seed() {
-  const char* s = std::getenv("VIGIL_TEST_SEED");
-  const uint64_t v = s ? std::strtoull(s, nullptr, 10) : std::random_device{}();
-  std::printf("taproot commitment seed %llu (VIGIL_TEST_SEED to repeat)\n", static_cast<unsigned long long>(v));
-  return v;
-}
-
 TEST(TaprootCommitment, SingleChecksEqualLibsecp256k1) {
-  Maker m(seed());
+  const uint64_t seed = test::test_seed();
+  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
+  Maker m(seed);
   int valid = 0;
   for (int i = 0; i < 2000; ++i) {
     const int kind = i % kKinds;
@@ -122,7 +116,9 @@ TEST(TaprootCommitment, SingleChecksEqualLibsecp256k1) {
 }
 
 TEST(TaprootCommitment, BatchesEqualSingleChecks) {
-  Maker m(seed());
+  const uint64_t seed = test::test_seed();
+  SCOPED_TRACE("VIGIL_TEST_SEED=" + std::to_string(seed));
+  Maker m(seed);
   CpuVerifier cpu(CpuVerifierOptions{2});
   std::unique_ptr<Verifier> verifier;
   VerifierOptions vo;

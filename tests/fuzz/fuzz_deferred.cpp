@@ -44,8 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace vigil;
   FuzzedDataProvider fdp(data, size);
   uint32_t flags = fdp.ConsumeIntegral<uint32_t>() & script::kAllFlags;
-  if ((flags & script::kVerifyCleanStack) && (~flags & (script::kVerifyP2SH | script::kVerifyWitness))) return 0;
-  if ((flags & script::kVerifyWitness) && (~flags & script::kVerifyP2SH)) return 0;
+  if (!fuzz::valid_flag_combination(flags)) return 0;
   const bool batch_callback = fdp.ConsumeBool();
   std::optional<fuzz::FuzzTx> t = fuzz::tx_from(fdp);
   if (!t) return 0;

@@ -27,12 +27,6 @@ namespace {
 
 using namespace vigil;
 
-bool valid_combination(uint32_t flags) {
-  if ((flags & script::kVerifyCleanStack) && (~flags & (script::kVerifyP2SH | script::kVerifyWitness))) return false;
-  if ((flags & script::kVerifyWitness) && (~flags & script::kVerifyP2SH)) return false;
-  return true;
-}
-
 // A verdict that depends only on the check's bytes and a seed: deterministic
 // across executions and flag sets, as a real verdict is. The scheme is left
 // out on purpose: the ECDSA scheme names the same verdict whatever the
@@ -74,7 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint32_t fuzzed_flags = fdp.ConsumeIntegral<uint32_t>() & script::kAllFlags;
   const bool fuzzed_verdicts = fdp.ConsumeBool();
   const uint64_t seed = fdp.ConsumeIntegral<uint64_t>();
-  if (!valid_combination(flags)) return 0;
+  if (!fuzz::valid_flag_combination(flags)) return 0;
   std::optional<fuzz::FuzzTx> t = fuzz::tx_from(fdp);
   if (!t) return 0;
   const script::TxContext ctx(t->tx, t->spent);
@@ -92,7 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (v.ok != (v.error == script::Error::kOk)) __builtin_trap();
     if (run(flags) != v) __builtin_trap();
     const uint32_t other = v.ok ? (flags & ~fuzzed_flags) : (flags | fuzzed_flags);
-    if (valid_combination(other) && run(other).ok != v.ok) __builtin_trap();
+    if (fuzz::valid_flag_combination(other) && run(other).ok != v.ok) __builtin_trap();
   }
 
   // The script alone, in each signature version, on a fuzzed stack.
@@ -104,7 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     script::Stack stack;
     for (const fuzz::Item& it : in.items) stack.push_back(it.bytes);
     script::TransactionChecker::TapExec exec;
-    exec.tapleaf_hash = fuzz::leaf_hash(0xc0, in.script);
+    exec.tapleaf_hash = tapleaf_hash(0xc0, in.script);
     exec.validation_weight_init = true;
     exec.validation_weight_left = 50 + fdp.ConsumeIntegralInRange(0, 500);
     script::Error error = script::Error::kErrorCount;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "vigil/hash.hpp"
+#include "vigil/script.hpp"
 #include "vigil/sighash.hpp"
 #include "vigil/transaction.hpp"
 #include "vigil/tx_builder.hpp"
@@ -61,6 +62,15 @@ struct FuzzKeys {
     return keys;
   }
 };
+
+// Core's IsValidFlagCombination: CLEANSTACK needs P2SH and WITNESS, WITNESS
+// needs P2SH (VerifyScript asserts it).
+inline bool valid_flag_combination(uint32_t flags) {
+  using namespace script;
+  if ((flags & kVerifyCleanStack) && (~flags & (kVerifyP2SH | kVerifyWitness))) return false;
+  if ((flags & kVerifyWitness) && (~flags & kVerifyP2SH)) return false;
+  return true;
+}
 
 // How the input reaches its fuzzed script.
 enum class Shape : uint8_t { kRaw, kP2SH, kP2WSH, kP2SHP2WSH, kTapscript, kTaprootKey, kP2WPKH };
@@ -146,13 +156,6 @@ inline std::vector<Item> items_from(FuzzedDataProvider& fdp, bool tapscript) {
   return items;
 }
 
-// BIP341's leaf hash with the script's CompactSize length.
-inline Hash256 leaf_hash(uint8_t version, const Bytes& script) {
-  Bytes d{version};
-  put_bytes(d, script);
-  return tagged_hash("TapLeaf", d);
-}
-
 // The x-only output key of internal key `k` tweaked by `root` (none: key
 // path only), its parity, and the tweaked key pair for key-path signing.
 inline Bytes output_key(int k, const Hash256* root, int* parity, secp256k1_keypair* tweaked) {
@@ -224,7 +227,7 @@ inline FuzzInput input_from(FuzzedDataProvider& fdp) {
     }
     case Shape::kTapscript: {
       in.leaf_version = fdp.ConsumeIntegralInRange(0, 7) == 0 ? (fdp.ConsumeIntegral<uint8_t>() & 0xfe) : 0xc0;
-      Hash256 root = leaf_hash(in.leaf_version, in.script);
+      Hash256 root = tapleaf_hash(in.leaf_version, in.script);
       const int nodes = fdp.ConsumeIntegralInRange(0, 2);
       for (int i = 0; i < nodes; ++i) {
         Hash256 node;
@@ -270,7 +273,7 @@ inline Bytes make_signature(const FuzzTx& t, size_t input, const Item& item, con
     std::optional<ByteView> annex;
     if (in.annex) annex = ByteView(*in.annex);
     TapscriptExt ext;
-    ext.tapleaf_hash = leaf_hash(in.leaf_version, in.script);
+    ext.tapleaf_hash = tapleaf_hash(in.leaf_version, in.script);
     if (!taproot_sighash(t.tx, input, t.spent, item.hash_type, hashes, annex,
                          in.shape == Shape::kTapscript ? &ext : nullptr, &digest)) {
       return Bytes(64, 0x5a);  // no message to sign (an undefined type): any 64 bytes

@@ -168,6 +168,11 @@ Matrix run_matrix(const MatrixOptions& o) {
     const Scheme scheme = entry.second;
     say(std::string("verify ") + name);
     const SigSet set = make_set(name, scheme, signer);
+    // One signature corrupted: every row's function must reject it.
+    Check corrupted = set.checks[0];
+    Bytes bad_sig(corrupted.signature.begin(), corrupted.signature.end());
+    bad_sig[bad_sig.size() / 2] ^= 1;
+    corrupted.signature = ByteView(bad_sig.data(), bad_sig.size());
     for (uint64_t n : sizes) {
       std::vector<Check> batch(n);
       for (size_t i = 0; i < n; ++i) batch[i] = set.checks[i % kPool];
@@ -179,10 +184,6 @@ Matrix run_matrix(const MatrixOptions& o) {
           return static_cast<uint64_t>(std::count(verdicts.begin(), verdicts.end(), 1));
         });
       };
-      Check corrupted = set.checks[0];
-      Bytes bad_sig(corrupted.signature.begin(), corrupted.signature.end());
-      bad_sig[bad_sig.size() / 2] ^= 1;
-      corrupted.signature = ByteView(bad_sig.data(), bad_sig.size());
       auto rejects = [&](Verifier* v) {
         uint8_t verdict = 1;
         return v->verify({&corrupted, 1}, {&verdict, 1}).ok() && verdict == 0;
@@ -208,10 +209,6 @@ Matrix run_matrix(const MatrixOptions& o) {
       m.rows.back().rejects_corrupted = !library_verify(ctx, corrupted);
     }
     // The model's bound for the GPU, beside the measured rows.
-    Check corrupted = set.checks[0];
-    Bytes bad_sig(corrupted.signature.begin(), corrupted.signature.end());
-    bad_sig[bad_sig.size() / 2] ^= 1;
-    corrupted.signature = ByteView(bad_sig.data(), bad_sig.size());
     m.rows.push_back(model_row(name, scheme, std::span<const Check>(set.checks).first(std::min<size_t>(set.checks.size(), 16)),
                                corrupted));
   }

@@ -124,10 +124,7 @@ class Chain {
   // BIP341 for the one-leaf tree of tap_leaf(k) over internal key k: the
   // leaf's hash (the tree's root) and the output.
   Hash256 tap_leaf_hash(uint32_t k) const {
-    const Bytes leaf = tap_leaf(k);
-    Bytes msg = {0xc0, static_cast<uint8_t>(leaf.size())};  // leaf version; CompactSize (< 253)
-    append(msg, leaf);
-    return tagged_hash("TapLeaf", msg);
+    return tapleaf_hash(0xc0, tap_leaf(k));
   }
   Bytes script_for(const Utxo& u) const { return script_for(u.kind, u.key, u.height); }
   // The output script of `kind` for key k, created in block `height`.

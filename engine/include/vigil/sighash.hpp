@@ -79,4 +79,7 @@ bool taproot_sighash(const Transaction& tx, size_t input, std::span<const SpentO
 // BIP340's tagged hash: sha256(sha256(tag) || sha256(tag) || data).
 Hash256 tagged_hash(std::string_view tag, ByteView data);
 
+// BIP341's leaf hash: TapLeaf(leaf_version || CompactSize(len) || script).
+Hash256 tapleaf_hash(uint8_t leaf_version, ByteView script);
+
 }  // namespace vigil

@@ -112,6 +112,12 @@ void script_code_without_separators(Writer& w, ByteView script) {
 
 }  // namespace
 
+Hash256 tapleaf_hash(uint8_t leaf_version, ByteView script) {
+  Bytes data{leaf_version};
+  append_var_bytes(data, script);
+  return tagged_hash("TapLeaf", data);
+}
+
 Hash256 tagged_hash(std::string_view tag, ByteView data) {
   const Hash256 t = sha256(ByteView(reinterpret_cast<const uint8_t*>(tag.data()), tag.size()));
   Sha256Stream s;

@@ -33,22 +33,6 @@ int64_t witness_serialized_size(std::span<const ByteView> witness) {
   return static_cast<int64_t>(n);
 }
 
-Hash256 tapleaf_hash(uint8_t leaf_version, ByteView script) {
-  Bytes data{leaf_version};
-  // leaf version || CompactSize(script length) || script
-  const uint64_t n = script.size();
-  if (n < 253) {
-    data.push_back(static_cast<uint8_t>(n));
-  } else if (n <= 0xffff) {
-    data.insert(data.end(), {253, static_cast<uint8_t>(n), static_cast<uint8_t>(n >> 8)});
-  } else {
-    data.push_back(254);
-    for (int i = 0; i < 4; ++i) data.push_back(static_cast<uint8_t>(n >> (8 * i)));
-  }
-  data.insert(data.end(), script.begin(), script.end());
-  return tagged_hash("TapLeaf", data);
-}
-
 // BIP341: the Merkle root from the leaf and the control block's path, and
 // the output key Q = P + H_TapTweak(P || root) G with the control's parity
 // (that last, elliptic-curve step is a check the checker's oracle decides).
